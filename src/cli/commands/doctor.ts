@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import type { EnvironmentCheck } from '../../core/environment.js';
+import { ExitCode } from '../../core/errors.js';
+import { checkImageSupport } from '../../hashing/environment.js';
+import { renderTable } from '../output.js';
+
+/** Every domain's environment checks; a domain with optional parts adds its function here. */
+const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport];
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .summary('check the tools and databases this machine provides')
+    .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.')
+    .option('--json', 'one JSON object per check')
+    .addHelpText('after', '\nExit codes: 0 everything required is present, 4 something required is missing.')
+    .action(async (options: { json?: boolean }) => {
+      const checks = (await Promise.all(CHECKS.map((check) => check()))).flat();
+      if (options.json) {
+        for (const check of checks) process.stdout.write(`${JSON.stringify(check)}\n`);
+      } else {
+        const rows = checks.map((c) => [c.name, c.status, c.required ? 'required' : 'optional', c.detail]);
+        process.stdout.write(renderTable(['part', 'status', 'need', 'detail'], rows));
+      }
+      if (checks.some((check) => check.required && check.status === 'missing')) process.exitCode = ExitCode.environment;
+    });
+}

@@ -1,0 +1,61 @@
+/**
+ * What every domain sees of a loaded hash set (the store itself is src/hashsets/). Matching reads the binary hash
+ * arrays directly; notices and reports read entry metadata through `entry()`.
+ */
+import type { SignalName } from './signals/index.js';
+
+/** A category as the list that assigned it says it, with the scheme that gives the value its meaning. */
+export interface Category {
+  /** e.g. `vics-us`, `vics-uk`, `vics-ca`, `caid`, `inhope-baseline`, `inhope-national`, `custom`. */
+  scheme: string;
+  /** The value in that scheme, as text (`1`, `A`, `baseline`, …). */
+  value: string;
+  /** Human label when the scheme defines one. */
+  label?: string;
+}
+
+/** Where an entry came from: enough to find the original line or record again. */
+export interface Provenance {
+  /** The file it was imported from (base name only: hash sets are shared, local paths are not). */
+  file: string;
+  /** 1-based line (text formats) or record number (XML/JSON). */
+  line: number;
+  format: string;
+}
+
+export interface HashSetEntry {
+  /** Normalised lowercase hex. */
+  hash: string;
+  signal: SignalName;
+  category?: Category;
+  /** The list it was received in: `ncmec`, `iwf`, `project-vic`, `own`, … */
+  source?: string;
+  /** ISO 8601 dates. */
+  firstSeen?: string;
+  lastSeen?: string;
+  tags?: string[];
+  provenance?: Provenance;
+}
+
+/** The hashes of one signal type as one contiguous array: hash i is bytes [i·width, (i+1)·width). */
+export interface SignalArray {
+  signal: SignalName;
+  count: number;
+  /** Bytes per hash (16 for MD5, 32 for PDQ). */
+  width: number;
+  hashes: Uint8Array;
+}
+
+export interface LoadedHashSet {
+  /** The set's name (from its manifest). */
+  name: string;
+  /** Where it was loaded from. */
+  path: string;
+  /** SHA-256 of the set's content as the manifest records it: derived files (indexes) are keyed on it. */
+  contentSha256: string;
+  /** Per-set match thresholds, overriding the signal types' defaults. */
+  thresholds: Partial<Record<SignalName, number>>;
+  arrays: Partial<Record<SignalName, SignalArray>>;
+  /** Metadata of the i-th hash of a signal's array. */
+  entry(signal: SignalName, index: number): HashSetEntry;
+}

@@ -1,0 +1,53 @@
+import type { Hashes } from '../core/records.js';
+import { blockhashPrecise, blockhashQuick } from './blockhash.js';
+import {
+  decodeFastLuma,
+  decodePdqLuma,
+  decodeRgba,
+  readImageInfo,
+  type DecodeOptions,
+  type RgbaImage,
+} from './decode.js';
+import { pdqFromLuma } from './pdq.js';
+
+export const IMAGE_SIGNALS = ['pdq', 'blockhash', 'blockhash-quick'] as const;
+export type ImageSignalName = (typeof IMAGE_SIGNALS)[number];
+
+export interface ImageHashOptions extends DecodeOptions {
+  signals: readonly ImageSignalName[];
+  dihedral?: boolean;
+  /** Decode at reduced size for PDQ (see decodeFastLuma). */
+  pdqFast?: boolean;
+}
+
+export interface ImageHashes {
+  width: number;
+  height: number;
+  hashes: Hashes;
+  pdqQuality?: number;
+  pdqDihedral?: string[];
+  warnings: string[];
+}
+
+/** Perceptual hashes of one image file; the image is decoded once for all of them whenever the rules allow. */
+export async function hashImage(path: string, options: ImageHashOptions): Promise<ImageHashes> {
+  const info = await readImageInfo(path, options);
+  const result: ImageHashes = { width: info.width, height: info.height, hashes: {}, warnings: [] };
+  if (info.pages > 1) result.warnings.push(`animated image with ${info.pages} frames: only the first frame was hashed`);
+  const wantsBlockhash = options.signals.includes('blockhash') || options.signals.includes('blockhash-quick');
+  const pdqNeedsRgba = options.signals.includes('pdq') && !options.pdqFast && !info.sixteenBit && !info.cmyk;
+  let rgba: RgbaImage | undefined;
+  if (wantsBlockhash || pdqNeedsRgba) rgba = await decodeRgba(path, options);
+  if (options.signals.includes('pdq')) {
+    const luma = options.pdqFast
+      ? await decodeFastLuma(path, info, options)
+      : await decodePdqLuma(path, info, rgba, options);
+    const pdq = pdqFromLuma(luma, { dihedral: options.dihedral });
+    result.hashes.pdq = pdq.hash;
+    result.pdqQuality = pdq.quality;
+    result.pdqDihedral = pdq.dihedral;
+  }
+  if (rgba && options.signals.includes('blockhash')) result.hashes.blockhash = blockhashPrecise(rgba);
+  if (rgba && options.signals.includes('blockhash-quick')) result.hashes['blockhash-quick'] = blockhashQuick(rgba);
+  return result;
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hammingDistanceHex } from '../../src/core/hex.js';
+import { decodePdqLuma, decodeRgba, readImageInfo } from '../../src/hashing/decode.js';
+import { hashImage } from '../../src/hashing/image.js';
+import { readCsv, readCsvObjects } from '../helpers/csv.js';
+import { sharedPath } from '../helpers/shared.js';
+
+const pdqDir = sharedPath('reference/pdq');
+
+/** SHA-256 of the RGB24 buffer our decoder hands to PDQ, as the manifest records the reference's. */
+async function decodedRgbSha256(path: string): Promise<string> {
+  const info = await readImageInfo(path);
+  const rgba = await decodeRgba(path);
+  const rgb = Buffer.alloc(rgba.width * rgba.height * 3);
+  for (let i = 0; i < rgba.width * rgba.height; i++) rgb.set(rgba.data.subarray(i * 4, i * 4 + 3), i * 3);
+  // 16-bit and CMYK images have their own conversions; compare the luma source instead.
+  if (info.sixteenBit || info.cmyk) {
+    const luma = await decodePdqLuma(path, info, undefined);
+    return `luma:${createHash('sha256').update(Buffer.from(luma.luma.buffer)).digest('hex')}`;
+  }
+  return createHash('sha256').update(rgb).digest('hex');
+}
+
+describe.skipIf(!pdqDir)('PDQ against Meta reference hashes', () => {
+  const dir = pdqDir as string;
+  const manifest = new Map(readCsvObjects(join(dir, 'manifest.csv')).map((row) => [row.filename, row]));
+  const expected = readCsv(join(dir, 'expected.csv'));
+  const dihedral = new Map(readCsv(join(dir, 'expected-dihedral.csv')).map((row) => [row[9], row]));
+
+  it.each(expected)('%s (quality %s) %s', async (hash, quality, file) => {
+    const path = join(dir, file);
+    const row = manifest.get(file);
+    expect(row, `manifest row for ${file}`).toBeDefined();
+    const result = await hashImage(path, { signals: ['pdq'], dihedral: true });
+    const distance = hammingDistanceHex(hash, result.hashes.pdq as string);
+    const expectedDihedral = dihedral.get(file)?.slice(0, 8) ?? [];
+    const dihedralDistances = expectedDihedral.map((h, i) => hammingDistanceHex(h, result.pdqDihedral?.[i] ?? ''));
+    const samePixels = row?.comparison_class === 'exact' || (await decodedRgbSha256(path)) === row?.rgb24_sha256;
+    if (samePixels) {
+      expect(result.hashes.pdq).toBe(hash);
+      expect(result.pdqQuality).toBe(Number(quality));
+      expect(result.pdqDihedral).toEqual(expectedDihedral);
+    } else {
+      expect(distance).toBeLessThanOrEqual(10);
+      expect(Math.max(...dihedralDistances)).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('decodes 30 of the 32 images to exactly the reference pixels (the manifest says only CMYK and I16 differ)', async () => {
+    let same = 0;
+    for (const [, , file] of expected) {
+      if ((await decodedRgbSha256(join(dir, file))) === manifest.get(file)?.rgb24_sha256) same++;
+    }
+    expect(same).toBeGreaterThanOrEqual(30);
+  });
+});
