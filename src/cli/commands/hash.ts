@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
-import { isSignalName, SIGNAL_NAMES, type SignalName } from '../../core/signals/index.js';
+import { isSignalName, type SignalName } from '../../core/signals/index.js';
 import { hashBatch } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
@@ -11,14 +11,17 @@ import { collectInputs, parsePositiveInteger } from '../inputs.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
 
+/** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
+const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
+
 function parseAlgorithms(list: string): SignalName[] {
   const names = list
     .split(',')
     .map((name) => name.trim().toLowerCase())
     .filter(Boolean);
-  const unknown = names.filter((name) => !isSignalName(name));
+  const unknown = names.filter((name) => !isSignalName(name) || !HASH_ALGORITHMS.includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new VigieError('usage', `unknown algorithm "${unknown.join(',')}" (known: ${SIGNAL_NAMES.join(', ')})`, 2);
+    throw new VigieError('usage', `unknown algorithm "${unknown.join(',')}" (known: ${HASH_ALGORITHMS.join(', ')})`, 2);
   }
   return names as SignalName[];
 }
@@ -49,7 +52,7 @@ export function registerHash(program: Command): void {
     .option('--from <file>', 'read a list of paths, one per line')
     .option(
       '-a, --algorithms <list>',
-      `comma-separated, any of ${SIGNAL_NAMES.join(',')}`,
+      `comma-separated, any of ${HASH_ALGORITHMS.join(',')}`,
       parseAlgorithms,
       [...DEFAULT_ALGORITHMS],
     )

@@ -5,6 +5,7 @@ import { md5 } from './md5.js';
 import { pdq } from './pdq.js';
 import { sha1 } from './sha1.js';
 import { sha256 } from './sha256.js';
+import { vpdq } from './vpdq.js';
 import type { SignalType } from './signal-type.js';
 
 export type { MediaKind, SignalType } from './signal-type.js';
@@ -18,6 +19,7 @@ export const SIGNAL_TYPES = {
   pdq,
   blockhash,
   'blockhash-quick': blockhashQuick,
+  vpdq,
 } as const satisfies Record<string, SignalType>;
 
 export type SignalName = keyof typeof SIGNAL_TYPES;
