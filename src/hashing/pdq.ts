@@ -10,9 +10,11 @@ import { DIHEDRAL_VARIANTS, type DihedralVariant } from '../core/records.js';
 
 const f = Math.fround;
 
-const LUMA_R = f(0.299);
-const LUMA_G = f(0.587);
-const LUMA_B = f(0.114);
+/** f(0.299·v), f(0.587·v), f(0.114·v) for every 8-bit v: the reference's float products, looked up. */
+const lumaTable = (coefficient: number) => Float32Array.from({ length: 256 }, (_, v) => f(f(coefficient) * v));
+const LUMA_R = lumaTable(0.299);
+const LUMA_G = lumaTable(0.587);
+const LUMA_B = lumaTable(0.114);
 const DOWNSAMPLE = 64;
 const DCT_SIZE = 16;
 const JAROSZ_PASSES = 2;
@@ -47,7 +49,7 @@ export function lumaFromPixels(
     for (let i = 0, p = 0; i < count; i++, p += channels) luma[i] = pixels[p];
   } else {
     for (let i = 0, p = 0; i < count; i++, p += channels) {
-      luma[i] = f(f(f(LUMA_R * pixels[p]) + f(LUMA_G * pixels[p + 1])) + f(LUMA_B * pixels[p + 2]));
+      luma[i] = f(LUMA_R[pixels[p]] + LUMA_G[pixels[p + 1]]) + LUMA_B[pixels[p + 2]];
     }
   }
   return { luma, width, height };
@@ -110,9 +112,72 @@ function boxFilter1D(
 }
 
 /**
- * Box filter down every column at once. Same arithmetic, per column, as boxFilter1D with stride = width, but it
- * walks memory row by row, which is several times faster on large images than striding down one column at a time.
- * Only the columns listed in `columns` are computed (the last pass needs only the 64 that decimation samples).
+ * boxFilter1D along every row. Rows go four at a time through one loop: each row's running sum is a chain of
+ * dependent float additions, and four independent chains keep the CPU's adders busy (about twice as fast).
+ */
+function boxFilterRows(input: Float32Array, output: Float32Array, width: number, height: number, window: number): void {
+  const half = Math.floor((window + 2) / 2);
+  let row = 0;
+  for (; row + 4 <= height; row += 4) {
+    const b0 = row * width;
+    const b1 = b0 + width;
+    const b2 = b1 + width;
+    const b3 = b2 + width;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let count = 0;
+    let right = 0;
+    let left = 0;
+    let out = 0;
+    for (let i = 0; i < half - 1; i++, right++, count++) {
+      s0 = f(s0 + input[b0 + right]);
+      s1 = f(s1 + input[b1 + right]);
+      s2 = f(s2 + input[b2 + right]);
+      s3 = f(s3 + input[b3 + right]);
+    }
+    for (let i = 0; i < window - half + 1; i++, right++, out++) {
+      s0 = f(s0 + input[b0 + right]);
+      s1 = f(s1 + input[b1 + right]);
+      s2 = f(s2 + input[b2 + right]);
+      s3 = f(s3 + input[b3 + right]);
+      count++;
+      output[b0 + out] = s0 / count;
+      output[b1 + out] = s1 / count;
+      output[b2 + out] = s2 / count;
+      output[b3 + out] = s3 / count;
+    }
+    for (let i = 0; i < width - window; i++, right++, left++, out++) {
+      s0 = f(f(s0 + input[b0 + right]) - input[b0 + left]);
+      s1 = f(f(s1 + input[b1 + right]) - input[b1 + left]);
+      s2 = f(f(s2 + input[b2 + right]) - input[b2 + left]);
+      s3 = f(f(s3 + input[b3 + right]) - input[b3 + left]);
+      output[b0 + out] = s0 / count;
+      output[b1 + out] = s1 / count;
+      output[b2 + out] = s2 / count;
+      output[b3 + out] = s3 / count;
+    }
+    for (let i = 0; i < half - 1; i++, left++, out++) {
+      s0 = f(s0 - input[b0 + left]);
+      s1 = f(s1 - input[b1 + left]);
+      s2 = f(s2 - input[b2 + left]);
+      s3 = f(s3 - input[b3 + left]);
+      count--;
+      output[b0 + out] = s0 / count;
+      output[b1 + out] = s1 / count;
+      output[b2 + out] = s2 / count;
+      output[b3 + out] = s3 / count;
+    }
+  }
+  for (; row < height; row++) boxFilter1D(input, output, row * width, width, 1, window);
+}
+
+/**
+ * Box filter down columns, all at once: the same arithmetic per column as boxFilter1D with stride = width, but walking
+ * memory row by row, several times faster on large images than striding down one column at a time. `columns` lists
+ * the columns to compute (the last pass needs only the 64 that decimation samples); `undefined` means all of them.
+ * Float32Array sums round every addition to single precision, as the reference's float accumulator does.
  */
 function boxFilterColumns(
   input: Float32Array,
@@ -120,49 +185,38 @@ function boxFilterColumns(
   width: number,
   height: number,
   window: number,
-  columns: Int32Array,
+  columns: Int32Array | undefined,
 ): void {
   const half = Math.floor((window + 2) / 2);
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = height - window;
-  const phase4 = half - 1;
-  const n = columns.length;
+  const n = columns ? columns.length : width;
   const sums = new Float32Array(n);
+  const addRow = (row: number, sign: 1 | -1) => {
+    const base = row * width;
+    if (columns) for (let c = 0; c < n; c++) sums[c] += sign * input[base + columns[c]];
+    else for (let c = 0; c < n; c++) sums[c] += sign * input[base + c];
+  };
+  const writeRow = (row: number, count: number) => {
+    const base = row * width;
+    if (columns) for (let c = 0; c < n; c++) output[base + columns[c]] = sums[c] / count;
+    else for (let c = 0; c < n; c++) output[base + c] = sums[c] / count;
+  };
+  let count = 0;
   let right = 0;
   let left = 0;
   let out = 0;
-  let count = 0;
-  const addRow = (row: number) => {
-    const base = row * width;
-    for (let c = 0; c < n; c++) sums[c] = f(sums[c] + input[base + columns[c]]);
-  };
-  const subtractRow = (row: number) => {
-    const base = row * width;
-    for (let c = 0; c < n; c++) sums[c] = f(sums[c] - input[base + columns[c]]);
-  };
-  const writeRow = (row: number) => {
-    const base = row * width;
-    for (let c = 0; c < n; c++) output[base + columns[c]] = sums[c] / count;
-  };
-  for (let i = 0; i < phase1; i++) {
-    addRow(right++);
-    count++;
+  for (let i = 0; i < half - 1; i++, count++) addRow(right++, 1);
+  for (let i = 0; i < window - half + 1; i++) {
+    addRow(right++, 1);
+    writeRow(out++, ++count);
   }
-  for (let i = 0; i < phase2; i++) {
-    addRow(right++);
-    count++;
-    writeRow(out++);
+  for (let i = 0; i < height - window; i++) {
+    addRow(right++, 1);
+    addRow(left++, -1);
+    writeRow(out++, count);
   }
-  for (let i = 0; i < phase3; i++) {
-    addRow(right++);
-    subtractRow(left++);
-    writeRow(out++);
-  }
-  for (let i = 0; i < phase4; i++) {
-    subtractRow(left++);
-    count--;
-    writeRow(out++);
+  for (let i = 0; i < half - 1; i++) {
+    addRow(left++, -1);
+    writeRow(out++, --count);
   }
 }
 
@@ -178,13 +232,12 @@ export function downsampleTo64(image: LumaImage): Float32Array {
   const scratch = new Float32Array(luma.length);
   const windowAlongRows = jaroszWindowSize(width, DOWNSAMPLE);
   const windowAlongCols = jaroszWindowSize(height, DOWNSAMPLE);
-  const allColumns = Int32Array.from({ length: width }, (_, i) => i);
   const sampledRows = decimationIndices(height);
   const sampledCols = decimationIndices(width);
   for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
-    for (let row = 0; row < height; row++) boxFilter1D(luma, scratch, row * width, width, 1, windowAlongRows);
+    boxFilterRows(luma, scratch, width, height, windowAlongRows);
     const last = pass === JAROSZ_PASSES - 1;
-    boxFilterColumns(scratch, luma, width, height, windowAlongCols, last ? sampledCols : allColumns);
+    boxFilterColumns(scratch, luma, width, height, windowAlongCols, last ? sampledCols : undefined);
   }
   const out = new Float32Array(DOWNSAMPLE * DOWNSAMPLE);
   for (let i = 0; i < DOWNSAMPLE; i++) {
@@ -345,8 +398,15 @@ export interface PdqFullResult extends PdqResult {
   dihedral?: string[];
 }
 
+/** Below this size on either side the reference returns an all-zero hash of quality 0. */
+const MIN_HASHABLE_DIMENSION = 5;
+const ZERO_HASH = '0'.repeat(64);
+
 /** PDQ of a luma image at full resolution. `image.luma` is used as scratch space and overwritten. */
 export function pdqFromLuma(image: LumaImage, options: { dihedral?: boolean } = {}): PdqFullResult {
+  if (image.width < MIN_HASHABLE_DIMENSION || image.height < MIN_HASHABLE_DIMENSION) {
+    return { hash: ZERO_HASH, quality: 0, ...(options.dihedral && { dihedral: DIHEDRAL_VARIANTS.map(() => ZERO_HASH) }) };
+  }
   const buffer64 = downsampleTo64(image);
   const quality = pdqQuality(buffer64);
   const dct = dct16(buffer64);

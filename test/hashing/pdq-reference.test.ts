@@ -56,3 +56,13 @@ describe.skipIf(!pdqDir)('PDQ against Meta reference hashes', () => {
     expect(same).toBeGreaterThanOrEqual(30);
   });
 });
+
+describe.skipIf(!pdqDir)('PDQ fast mode (--pdq-fast)', () => {
+  const dir = pdqDir as string;
+  const expected = readCsv(join(dir, 'expected.csv')).filter(([, quality]) => Number(quality) >= 80);
+
+  it.each(expected)('within 10 bits of the exact hash: %s (quality %s) %s', async (hash, _quality, file) => {
+    const fast = await hashImage(join(dir, file), { signals: ['pdq'], pdqFast: true });
+    expect(hammingDistanceHex(hash, fast.hashes.pdq as string)).toBeLessThanOrEqual(10);
+  });
+});

@@ -1,0 +1,29 @@
+// Small helpers shared by the benches: timing, a table printer, and where the reference data lives.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+export const SHARED_DIR = resolve(process.env.VIGIE_SHARED ?? join(REPO_ROOT, '..', 'shared'));
+
+export function sharedPath(relative) {
+  const path = join(SHARED_DIR, relative);
+  return existsSync(path) ? path : undefined;
+}
+
+/** Runs `fn` once and returns seconds elapsed. */
+export async function time(fn) {
+  const start = performance.now();
+  await fn();
+  return (performance.now() - start) / 1000;
+}
+
+export function printTable(title, headers, rows) {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  console.log(`\n## ${title}\n`);
+  console.log(`| ${headers.map((h, i) => h.padEnd(widths[i])).join(' | ')} |`);
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const row of rows.map((r) => r.map(String))) console.log(`| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
+}
+
