@@ -26,13 +26,19 @@ function parseAlgorithms(list: string): SignalName[] {
   return names as SignalName[];
 }
 
-const hashColumns = (algorithms: SignalName[]): Column<HashRecord>[] => [
+/** A terminal cannot show five 64-digit hashes side by side: the table shows their first 16 digits. */
+const abbreviate = (hash: string | undefined, table: boolean) => (hash && table ? `${hash.slice(0, 16)}…` : hash);
+
+const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecord>[] => [
   { header: 'path', value: (r) => r.path },
   { header: 'media', value: (r) => (isHashError(r) ? 'error' : r.media) },
   { header: 'bytes', value: (r) => (isHashError(r) ? '' : r.bytes) },
   { header: 'width', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.width) },
   { header: 'height', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.height) },
-  ...algorithms.map((name) => ({ header: name, value: (r: HashRecord) => (isHashError(r) ? '' : r.hashes[name]) })),
+  ...algorithms.map((name) => ({
+    header: name,
+    value: (r: HashRecord) => (isHashError(r) ? '' : abbreviate(r.hashes[name], table)),
+  })),
   { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdq_quality : '') },
   {
     header: 'note',
@@ -77,7 +83,7 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
       const format = resolveFormat(options.format, options.output !== undefined);
       const entries: WalkEntry[] = [];
       for await (const entry of walkFiles(inputs)) entries.push(entry);
-      const writer = createRecordWriter(format, hashColumns(options.algorithms), options.output);
+      const writer = createRecordWriter(format, hashColumns(options.algorithms, format === 'table'), options.output);
       const progress = createProgress('hashing', entries.length);
       let failed = 0;
       try {
