@@ -34,12 +34,15 @@ export type UrlFlag =
   | 'non-default-port'
   | 'private-address';
 
-export interface DnsAddress {
+export interface ResolvedAddress {
   address: string;
   family: 4 | 6;
-  /** Seconds, as the resolver gave it. */
+  /** Seconds, as the resolver gave it (0 for an IP literal). */
   ttl: number;
   scope: AddressScope;
+}
+
+export interface DnsAddress extends ResolvedAddress {
   /** Reverse (PTR) names of the address; empty when there are none. */
   ptr: string[];
 }
@@ -136,8 +139,8 @@ export interface ResolutionRecord {
   hops: Hop[];
   /** Where the chain ended: the last URL requested (the cleaned URL with `--no-http`). */
   finalUrl?: string;
-  /** Addresses of the final URL's host (with `--no-http`, the input host's). */
-  finalAddresses?: DnsAddress[];
+  /** Addresses of the final URL's host (with `--no-http`, the input host's); empty through a proxy. */
+  finalAddresses?: ResolvedAddress[];
   /** When resolution started (UTC). */
   resolvedAt: string;
   /** Set when the URL could not be resolved to an answer (bad input, DNS failure, HTTP failure); the batch goes on. */

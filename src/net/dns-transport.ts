@@ -50,7 +50,8 @@ const DNS_MESSAGE_MAX = 65_535;
 const HEADER_BYTES = 12;
 
 export function parseResolver(spec: string): ResolverEndpoint {
-  if (/^https:\/\//i.test(spec)) {
+  // Plain http:// is accepted for local DoH servers (tests, a resolver on the same host).
+  if (/^https?:\/\//i.test(spec)) {
     try {
       return { kind: 'doh', url: new URL(spec).href };
     } catch {
