@@ -65,14 +65,20 @@ function hopError(error: unknown, timedOut: boolean, timeoutMs: number): ErrorIn
   return { code: 'http-failed', message };
 }
 
-async function readHtml(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number) {
+/** Stops a body without reading it; closing the connection afterwards makes undici error it, which is expected. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+async function readHtml(body: AsyncIterable<Buffer> & Parameters<typeof discard>[0], cap: number) {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     bytes += chunk.length;
     if (bytes >= cap) {
-      body.destroy();
+      discard(body);
       return { text: Buffer.concat(chunks).subarray(0, cap).toString('utf8'), bytes: Math.min(bytes, cap), truncated: true };
     }
   }
@@ -131,12 +137,12 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
     if (server !== undefined) hop.server = server;
     if (contentType !== undefined) hop.contentType = contentType;
     if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
-      response.body.destroy();
+      discard(response.body);
       hop.next = 'location';
       return { hop, next: location };
     }
     if (!HTML_TYPES.test(contentType ?? '')) {
-      response.body.destroy();
+      discard(response.body);
       return { hop };
     }
     const html = await readHtml(response.body, options.maxBodyBytes);

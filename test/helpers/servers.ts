@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,10 +117,12 @@ export async function startNginx(
   files: Record<string, string | Buffer> = {},
 ): Promise<RunningServer & { tlsPort: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'vigie-nginx-'));
+  // Workers run as an unprivileged user when the tests run as root: they must be able to read the files.
+  await chmod(dir, 0o755);
   const host = '127.0.0.1';
   const port = await freePort(host);
   const tlsPort = await freePort(host);
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content, { mode: 0o644 });
   const config = `worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
