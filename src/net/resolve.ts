@@ -74,7 +74,7 @@ export class Resolver {
     } catch (error) {
       record.error = describeError(error);
     }
-    return record;
+    return inReadingOrder(record);
   }
 
   private async fill(record: ResolutionRecord, input: string): Promise<void> {
@@ -115,6 +115,17 @@ export class Resolver {
     const resolved = await this.addressesOf(host);
     return resolved.addresses.map((entry) => ({ ...entry, scope: classifyAddress(entry.address) }));
   }
+}
+
+const FIELD_ORDER: (keyof ResolutionRecord)[] = [
+  'input', 'url', 'host', 'registrableDomain', 'flags', 'dns', 'hops', 'finalUrl', 'finalAddresses', 'resolvedAt', 'error',
+];
+
+/** The same record with its keys in the order a person reads a JSON line: what was asked, found, and went wrong. */
+function inReadingOrder(record: ResolutionRecord): ResolutionRecord {
+  return Object.fromEntries(
+    FIELD_ORDER.filter((key) => record[key] !== undefined).map((key) => [key, record[key]]),
+  ) as unknown as ResolutionRecord;
 }
 
 /** Resolves one URL with a fresh resolver (no cache shared with other calls). */
