@@ -4,7 +4,7 @@
  */
 import { KeyedLimiter, mapOrdered } from '../core/concurrency.js';
 import { describeError } from '../core/errors.js';
-import type { ResolutionRecord, ResolvedAddress } from '../core/resolution.js';
+import type { DnsRecords, ResolutionRecord, ResolvedAddress } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { parseProxy } from './connect.js';
 import { lookupRecords, resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
@@ -34,9 +34,24 @@ const MAX_ECHOED_INPUT = 2000;
 /** DNS answers kept per batch; the cache is dropped when it grows past this (bounded memory on huge batches). */
 const DNS_CACHE_LIMIT = 10_000;
 
-/** Shared by the URLs of one batch: the DNS cache and the per-host limiter. */
+/** One lookup per key for the whole batch; the map is dropped when it grows too large (bounded memory). */
+function cached<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let entry = cache.get(key);
+  if (!entry) {
+    if (cache.size >= DNS_CACHE_LIMIT) cache.clear();
+    entry = make();
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * Shared by the URLs of one batch: DNS caches (a host's records are looked up once per batch, so every URL on it
+ * shows the same answer) and the per-host limiter.
+ */
 export class Resolver {
-  private readonly cache = new Map<string, Promise<AddressResolution>>();
+  private readonly addressCache = new Map<string, Promise<AddressResolution>>();
+  private readonly recordCache = new Map<string, Promise<DnsRecords>>();
   private readonly limiter: KeyedLimiter;
   private readonly http: Omit<HttpOptions, 'resolveHost' | 'limiter'>;
 
@@ -53,13 +68,11 @@ export class Resolver {
   }
 
   private addressesOf(host: string): Promise<AddressResolution> {
-    let cached = this.cache.get(host);
-    if (!cached) {
-      if (this.cache.size >= DNS_CACHE_LIMIT) this.cache.clear();
-      cached = resolveAddresses(host, this.options.dns);
-      this.cache.set(host, cached);
-    }
-    return cached;
+    return cached(this.addressCache, host, () => resolveAddresses(host, this.options.dns));
+  }
+
+  private recordsOf(host: string, zone: string | undefined): Promise<DnsRecords> {
+    return cached(this.recordCache, host, () => lookupRecords(host, zone, this.options.dns));
   }
 
   async resolve(input: string): Promise<ResolutionRecord> {
@@ -90,7 +103,7 @@ export class Resolver {
     record.flags = flags;
     const skipDns = flags.includes('ip-literal') || (flags.includes('onion') && this.http.proxy !== undefined);
     if (!skipDns) {
-      record.dns = await lookupRecords(asciiHost, registrableDomain, this.options.dns);
+      record.dns = await this.recordsOf(asciiHost, registrableDomain);
       if (record.dns.error && record.dns.addresses.length === 0) {
         record.error = { code: `dns-${record.dns.error.code}`, message: record.dns.error.message };
       }
