@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { text as readStream } from 'node:stream/consumers';
+import type { Command } from 'commander';
+import { ExitCode, VigieError } from '../../core/errors.js';
+import type { ResolutionRecord } from '../../core/resolution.js';
+import { parseProxy } from '../../net/connect.js';
+import { parseResolver } from '../../net/dns-transport.js';
+import { resolveBatch } from '../../net/resolve.js';
+import { csvColumn } from '../csv-inputs.js';
+import { collectInputs, parsePositiveInteger } from '../inputs.js';
+import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { createProgress } from '../progress.js';
+
+const addresses = (list: { address: string }[] | undefined) => (list ?? []).map((entry) => entry.address).join(' ');
+
+const RESOLVE_COLUMNS: Column<ResolutionRecord>[] = [
+  { header: 'input', value: (r) => r.input },
+  { header: 'url', value: (r) => r.url },
+  { header: 'domain', value: (r) => r.registrableDomain },
+  { header: 'flags', value: (r) => r.flags.join(',') },
+  { header: 'addresses', value: (r) => addresses(r.dns?.addresses) },
+  { header: 'chain', value: (r) => r.hops.map((hop) => hop.status ?? 'x').join('>') },
+  { header: 'final_url', value: (r) => r.finalUrl },
+  { header: 'final_addresses', value: (r) => addresses(r.finalAddresses) },
+  { header: 'error', value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '') },
+];
+
+/** Checks --resolver and --proxy before any work, so that a typo is a usage error and not 1,000 failed records. */
+function validated<T>(parse: (spec: string) => T, spec: string | undefined, option: string): void {
+  if (spec === undefined) return;
+  try {
+    parse(spec);
+  } catch (error) {
+    throw new VigieError('usage', `${option}: ${(error as Error).message}`, ExitCode.usage);
+  }
+}
+
+async function readInputs(urls: string[], options: { from?: string; column?: string }): Promise<string[]> {
+  if (options.column === undefined) return collectInputs(urls, options.from);
+  const source = options.from ?? (urls.includes('-') ? '-' : undefined);
+  if (source === undefined) throw new VigieError('usage', '--column needs CSV from --from <file> or - (stdin)', ExitCode.usage);
+  const text = source === '-' ? await readStream(process.stdin) : await readFile(source, 'utf8').catch((error: Error) => {
+    throw new VigieError('unreadable', `cannot read ${source}: ${error.message}`, ExitCode.input);
+  });
+  return [...urls.filter((url) => url !== '-'), ...csvColumn(text, options.column)];
+}
+
+export function registerResolve(program: Command): void {
+  program
+    .command('resolve')
+    .summary('clean reported URLs and follow them: DNS records, every redirect hop, final location')
+    .description(
+      'Refang and normalise each URL, resolve its host with our own DNS (CNAME chain, A, AAAA, NS, MX, PTR), then\n' +
+        'follow it over HTTP hop by hop (Location headers and meta refresh), recording for every hop the address\n' +
+        'and port connected to, TLS certificate, status, Server header and a UTC timestamp. Only HTML is read.',
+    )
+    .argument('[urls...]', 'URLs as pasted (defanged forms accepted); "-" reads one per line from stdin')
+    .option('--from <file>', 'read URLs from a file, one per line (or CSV with --column)')
+    .option('--column <name>', 'the input (--from or -) is CSV with a header; take URLs from this column')
+    .option('--resolver <server>', 'DNS server: host:port (UDP, TCP on truncation) or https://…/dns-query (DoH)')
+    .option('--dns-timeout <ms>', 'per DNS attempt', parsePositiveInteger('--dns-timeout'), 3000)
+    .option('--dns-retries <n>', 'extra DNS attempts after a timeout', parseRetries, 1)
+    .option('--no-http', 'DNS only: make no HTTP request')
+    .option('--timeout <ms>', 'per HTTP request, connect to last byte', parsePositiveInteger('--timeout'), 10_000)
+    .option('--max-hops <n>', 'HTTP requests per URL before giving up', parsePositiveInteger('--max-hops'), 20)
+    .option('--max-body <bytes>', 'HTML bytes read per response (to find a meta refresh)', parsePositiveInteger('--max-body'), 262_144)
+    .option('--user-agent <text>', 'User-Agent header sent')
+    .option('--proxy <url>', 'send HTTP through http://host:port or socks5://host:port (Tor: socks5://127.0.0.1:9050)')
+    .option('-j, --jobs <n>', 'URLs resolved in parallel', parsePositiveInteger('--jobs'), 8)
+    .option('--per-host <n>', 'parallel requests to one host', parsePositiveInteger('--per-host'), 4)
+    .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  vigie resolve 'hxxps://example[.]com/a'           refang, resolve, follow redirects
+  vigie resolve --no-http --resolver 9.9.9.9 bit.ly/x DNS only, through Quad9
+  vigie resolve --resolver https://dns.quad9.net/dns-query --from urls.txt -f csv -o chains.csv
+  vigie resolve --from report.csv --column url --proxy socks5://127.0.0.1:9050
+
+Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be resolved (its record has "error").`,
+    )
+    .action(async (urls: string[], options) => {
+      validated(parseResolver, options.resolver, '--resolver');
+      validated(parseProxy, options.proxy, '--proxy');
+      const inputs = await readInputs(urls, options);
+      const format = resolveFormat(options.format, options.output !== undefined);
+      const writer = createRecordWriter(format, RESOLVE_COLUMNS, options.output);
+      const progress = createProgress('resolving', inputs.length);
+      let failed = 0;
+      try {
+        for await (const record of resolveBatch(inputs, {
+          dns: { resolver: options.resolver, timeoutMs: options.dnsTimeout, retries: options.dnsRetries },
+          http: options.http,
+          proxy: options.proxy,
+          userAgent: options.userAgent,
+          timeoutMs: options.timeout,
+          maxHops: options.maxHops,
+          maxBodyBytes: options.maxBody,
+          jobs: options.jobs,
+          perHost: options.perHost,
+        })) {
+          if (record.error) {
+            failed++;
+            process.stderr.write(`\rvigie: ${record.input.slice(0, 200)}: ${record.error.message}\n`);
+          }
+          writer.write(record);
+          progress.tick();
+        }
+      } catch (error) {
+        progress.done();
+        await writer.abort();
+        throw error;
+      }
+      progress.done();
+      await writer.close();
+      if (failed > 0) {
+        process.stderr.write(`vigie: ${failed} of ${inputs.length} URLs could not be resolved\n`);
+        process.exitCode = ExitCode.input;
+      }
+    });
+}
+
+function parseRetries(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 10) {
+    throw new VigieError('usage', `--dns-retries must be a whole number from 0 to 10, not "${value}"`, ExitCode.usage);
+  }
+  return number;
+}

@@ -1,0 +1,228 @@
+/**
+ * Follows a URL's redirect chain by hand, one request per hop, recording each hop as evidence: the address and
+ * port actually connected to, TLS certificate, status, Location, Server, and a UTC timestamp. Only HTML bodies are
+ * read (up to a byte cap, to find a meta refresh); any other body, media above all, is never downloaded.
+ */
+import { isIP } from 'node:net';
+import { Client, errors as undiciErrors } from 'undici';
+import type { KeyedLimiter } from '../core/concurrency.js';
+import type { ErrorInfo, Hop } from '../core/resolution.js';
+import { classifyAddress } from './addresses.js';
+import { ConnectError, openConnection, type Connection, type ProxySpec } from './connect.js';
+import { findMetaRefresh } from './html.js';
+import { MAX_URL_LENGTH } from './url.js';
+
+export interface HttpOptions {
+  /** Per request, from connecting to the last body byte read. */
+  timeoutMs: number;
+  /** Requests in one chain, the first included. */
+  maxHops: number;
+  /** HTML bytes read per response. */
+  maxBodyBytes: number;
+  /** Response header bytes accepted; larger headers (a 100 KB Location) fail the hop. */
+  maxHeaderBytes: number;
+  userAgent: string;
+  proxy?: ProxySpec;
+  /** Addresses of a host name, from our DNS (the pipeline caches them). */
+  resolveHost(host: string): Promise<{ addresses: { address: string }[]; error?: ErrorInfo }>;
+  /** Caps parallel requests per host. */
+  limiter?: KeyedLimiter;
+}
+
+export interface Chain {
+  hops: Hop[];
+  /** The last URL requested. */
+  finalUrl: URL;
+  error?: ErrorInfo;
+}
+
+export const DEFAULT_HTTP_OPTIONS = {
+  timeoutMs: 10_000,
+  maxHops: 20,
+  maxBodyBytes: 256 * 1024,
+  maxHeaderBytes: 16 * 1024,
+  userAgent: 'Mozilla/5.0 (compatible; vigie-resolve/0.1; +https://github.com/vigie)',
+} satisfies Partial<HttpOptions>;
+
+const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Maps what undici and sockets throw onto the hop error codes documented in src/core/resolution.ts. */
+function hopError(error: unknown, timedOut: boolean, timeoutMs: number): ErrorInfo {
+  if (error instanceof ConnectError) return { code: error.code, message: error.message };
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? String(error);
+  if (timedOut || /TIMEOUT/.test(code)) return { code: 'timeout', message: `no complete answer within ${timeoutMs} ms` };
+  if (error instanceof undiciErrors.HeadersOverflowError || code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return { code: 'header-too-large', message: 'response headers larger than the limit' };
+  }
+  if (code.startsWith('HPE_')) return { code: 'bad-response', message: `malformed HTTP response (${code})` };
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return { code: 'connection-closed', message };
+  return { code: 'http-failed', message };
+}
+
+/** Stops a body without reading it; closing the connection afterwards makes undici error it, which is expected. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+async function readHtml(body: AsyncIterable<Buffer> & Parameters<typeof discard>[0], cap: number) {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= cap) {
+      discard(body);
+      return { text: Buffer.concat(chunks).subarray(0, cap).toString('utf8'), bytes: Math.min(bytes, cap), truncated: true };
+    }
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), bytes, truncated: false };
+}
+
+interface HopOutcome {
+  hop: Hop;
+  /** The raw next location (Location header or meta refresh target). */
+  next?: string;
+}
+
+/** One request to one address (or through the proxy). */
+async function request(url: URL, address: string | undefined, options: HttpOptions): Promise<HopOutcome> {
+  const hop: Hop = { url: url.href, timestamp: new Date().toISOString() };
+  const tls = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  let connection: Connection | undefined;
+  const client = new Client(url.origin, {
+    connect: (_, callback) => {
+      openConnection({ hostname, port: Number(url.port || (tls ? 443 : 80)), tls, address, proxy: options.proxy, timeoutMs: options.timeoutMs })
+        .then((opened) => {
+          connection = opened;
+          hop.ip = opened.remoteAddress;
+          hop.port = opened.remotePort;
+          if (hop.ip) hop.scope = classifyAddress(hop.ip);
+          if (options.proxy) hop.via = options.proxy.kind;
+          if (opened.certificate) hop.tls = opened.certificate;
+          callback(null, opened.socket);
+        })
+        .catch((error: Error) => callback(error, null));
+    },
+    maxHeaderSize: options.maxHeaderBytes,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    pipelining: 1,
+  });
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, options.timeoutMs);
+  try {
+    const response = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: { 'user-agent': options.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' },
+      signal: abort.signal,
+    });
+    hop.status = response.statusCode;
+    const location = header(response.headers, 'location');
+    const server = header(response.headers, 'server');
+    const contentType = header(response.headers, 'content-type');
+    if (location !== undefined) hop.location = location;
+    if (server !== undefined) hop.server = server;
+    if (contentType !== undefined) hop.contentType = contentType;
+    if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
+      discard(response.body);
+      hop.next = 'location';
+      return { hop, next: location };
+    }
+    if (!HTML_TYPES.test(contentType ?? '')) {
+      discard(response.body);
+      return { hop };
+    }
+    const html = await readHtml(response.body, options.maxBodyBytes);
+    hop.bodyBytesRead = html.bytes;
+    if (html.truncated) hop.bodyTruncated = true;
+    const refresh = findMetaRefresh(html.text);
+    if (refresh !== undefined) hop.next = 'meta-refresh';
+    return { hop, next: refresh };
+  } catch (error) {
+    hop.error = hopError(error, timedOut, options.timeoutMs);
+    return { hop };
+  } finally {
+    clearTimeout(timer);
+    connection?.socket.destroy();
+    await client.destroy().catch(() => undefined);
+  }
+}
+
+const RETRY_NEXT_ADDRESS = new Set(['connect-failed', 'timeout']);
+
+/** One hop: resolve the host with our DNS, then try its addresses in order until one connects. */
+async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  if (options.proxy) return request(url, undefined, options);
+  let addresses: string[];
+  if (isIP(hostname) !== 0) addresses = [hostname];
+  else {
+    const resolved = await options.resolveHost(hostname);
+    if (resolved.addresses.length === 0) {
+      const error = resolved.error ?? { code: 'no-address', message: `${hostname} has no address` };
+      return { hop: { url: url.href, timestamp: new Date().toISOString(), error: { code: `dns-${error.code}`, message: error.message } } };
+    }
+    addresses = resolved.addresses.map((entry) => entry.address);
+  }
+  let outcome: HopOutcome | undefined;
+  for (const address of addresses) {
+    outcome = await request(url, address, options);
+    if (!outcome.hop.error || !RETRY_NEXT_ADDRESS.has(outcome.hop.error.code) || outcome.hop.status !== undefined) break;
+  }
+  return outcome as HopOutcome;
+}
+
+function nextUrl(location: string, base: URL): URL | ErrorInfo {
+  if (location.length > MAX_URL_LENGTH) return { code: 'bad-location', message: `redirect target of ${location.length} characters` };
+  let target: URL;
+  try {
+    target = new URL(location, base);
+  } catch {
+    return { code: 'bad-location', message: `redirect target is not a URL: ${location.slice(0, 200)}` };
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    return { code: 'unsupported-scheme', message: `redirect to a ${target.protocol} URL is not followed` };
+  }
+  target.hash = '';
+  return target;
+}
+
+/** Follows `start` through Location headers and meta refreshes until a final answer, a loop, or the hop limit. */
+export async function followChain(start: URL, options: HttpOptions): Promise<Chain> {
+  const hops: Hop[] = [];
+  const visited = new Set<string>();
+  let current = start;
+  while (true) {
+    visited.add(current.href);
+    const target = current;
+    const run = () => fetchHop(target, options);
+    const { hop, next } = await (options.limiter ? options.limiter.run(target.host, run) : run());
+    hops.push(hop);
+    if (hop.error) return { hops, finalUrl: current, error: hop.error };
+    if (next === undefined) return { hops, finalUrl: current };
+    const following = nextUrl(next, current);
+    if (!(following instanceof URL)) return { hops, finalUrl: current, error: following };
+    // A page that refreshes itself (a ticker, a waiting room) is an answer, not a loop.
+    if (hop.next === 'meta-refresh' && following.href === current.href) return { hops, finalUrl: current };
+    if (visited.has(following.href)) {
+      return { hops, finalUrl: current, error: { code: 'redirect-loop', message: `redirect loop back to ${following.href}` } };
+    }
+    if (hops.length >= options.maxHops) {
+      return { hops, finalUrl: current, error: { code: 'too-many-redirects', message: `more than ${options.maxHops} hops` } };
+    }
+    current = following;
+  }
+}
