@@ -17,7 +17,7 @@ function listImages(dir) {
     .filter((path) => statSync(path).isFile());
 }
 
-export async function benchHashing() {
+async function benchHashing() {
   const source = sharedPath('reference/pdq/images');
   if (!source) {
     console.log('hashing bench skipped: ../shared/reference/pdq/images not found (set VIGIE_SHARED)');
@@ -76,4 +76,4 @@ export async function benchHashing() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchHashing();
+await benchHashing();
