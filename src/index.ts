@@ -7,3 +7,15 @@ export { hashFile, DEFAULT_ALGORITHMS, type HashOptions } from './hashing/hash-f
 export { hashBatch, type BatchOptions } from './hashing/batch.js';
 export { walkFiles, type WalkEntry } from './core/files.js';
 export { pdqFromLuma, lumaFromPixels, type PdqResult } from './hashing/pdq.js';
+export * from './core/hosting.js';
+export { HostingLookup, resolveWithNode, rankContacts, type HostingLookupOptions, type ResolveAddresses } from './net/hosting.js';
+export { createHostingLookup, DEFAULT_RATE_LIMIT_MS, type GeoOptions } from './net/geo.js';
+export { openGeoIpDatabase, defaultGeoIpPath, DBIP_CREDIT, type GeoIpDatabase } from './net/geoip.js';
+export { RdapBootstrap, updateBootstrap } from './net/rdap-bootstrap.js';
+export { RdapClient, type RdapAnswer, type RdapDomainAnswer } from './net/rdap.js';
+export { parseRdap } from './net/rdap-parse.js';
+export { WhoisClient, type WhoisAnswer } from './net/whois.js';
+export { parseWhois } from './net/whois-parse.js';
+export { LookupCache, defaultCacheDir } from './net/cache.js';
+export { parseTarget, type GeoTarget } from './net/targets.js';
+export type { RegistryFacts } from './net/registry-facts.js';
