@@ -55,16 +55,20 @@ function adrCountry(parameters: Record<string, unknown>, value: unknown): string
   const structured = Array.isArray(value) ? value[6] : undefined;
   if (typeof structured === 'string' && structured.trim()) return structured.trim();
   const label = parameters?.label;
-  if (typeof label === 'string') return label.trim().split('\n').pop()?.trim() || undefined;
+  if (typeof label === 'string') return label.trim().split(/\n|\\n/).pop()?.trim() || undefined;
   const cc = parameters?.cc;
   return typeof cc === 'string' ? cc : undefined;
 }
 
-/** Short registry names for the RIR servers, so provenance reads `rdap:ripe entity …`. */
+/**
+ * Short registry names for the RIR servers, so provenance reads `rdap:ripe entity …`. A mirror on a loopback address
+ * (`http://127.0.0.1:8080/ripe/…`) is named after the RIR in its path.
+ */
 export function registryLabel(url: string): string {
-  const host = new URL(url).hostname;
-  const rir = /\b(arin|ripe|apnic|lacnic|afrinic)\b/.exec(host);
-  return rir ? rir[1] : host;
+  const { hostname, pathname } = new URL(url);
+  const loopback = /^(127\.|localhost$|\[::1\]$)/.test(hostname);
+  const rir = /\b(arin|ripe|apnic|lacnic|afrinic)\b/.exec(loopback ? pathname.split('/')[1] ?? '' : hostname);
+  return rir ? rir[1] : hostname;
 }
 
 /**
@@ -111,9 +115,9 @@ export function parseRdap(data: unknown, registry: string): RegistryFacts {
   } else if (kind === 'domain') {
     facts.domain = {
       handle: root.handle,
-      registrar: registrarCard?.name,
+      registrar: registrarCard?.name ?? registrar?.handle,
       registrarIanaId: registrar?.publicIds?.find((id) => /iana/i.test(id.type ?? ''))?.identifier,
-      registrant: registrantCard?.name,
+      registrant: registrantCard?.name ?? registrant?.handle,
       registrantCountry: registrantCard?.country,
       registrarCountry: registrarCard?.country,
       events,
