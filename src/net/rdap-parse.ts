@@ -62,13 +62,14 @@ function adrCountry(parameters: Record<string, unknown>, value: unknown): string
 
 /**
  * Short registry names for the RIR servers, so provenance reads `rdap:ripe entity …`. A mirror on a loopback address
- * (`http://127.0.0.1:8080/ripe/…`) is named after the RIR in its path.
+ * is named by its first path segment (`http://127.0.0.1:8080/ripe/…` → `ripe`, `…/rdap.verisign.com/…` →
+ * `rdap.verisign.com`).
  */
 export function registryLabel(url: string): string {
   const { hostname, pathname } = new URL(url);
-  const loopback = /^(127\.|localhost$|\[::1\]$)/.test(hostname);
-  const rir = /\b(arin|ripe|apnic|lacnic|afrinic)\b/.exec(loopback ? pathname.split('/')[1] ?? '' : hostname);
-  return rir ? rir[1] : hostname;
+  const mirrored = /^(127\.|localhost$|\[::1\]$)/.test(hostname) ? pathname.split('/')[1] : undefined;
+  const name = mirrored && /[a-z]/i.test(mirrored) ? mirrored : hostname;
+  return /\b(arin|ripe|apnic|lacnic|afrinic)\b/.exec(name)?.[1] ?? name;
 }
 
 /**
