@@ -70,3 +70,23 @@ export async function startWhoisServer(respond: (query: string, socket: Socket) 
       }),
   };
 }
+
+/**
+ * One loopback WHOIS server per server name, each answering from its own table (query → text); an unknown query
+ * gets a Verisign-style "No match". Returns the name → `host:port` map a WhoisClient takes.
+ */
+export async function startWhoisServers(
+  tables: Record<string, Record<string, string>>,
+): Promise<{ servers: Record<string, string>; fakes: Record<string, FakeWhoisServer>; close(): Promise<void> }> {
+  const fakes: Record<string, FakeWhoisServer> = {};
+  for (const [name, table] of Object.entries(tables)) {
+    fakes[name] = await startWhoisServer((query, socket) => socket.end(table[query] ?? `No match for "${query.toUpperCase()}".\r\n`));
+  }
+  return {
+    servers: Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, fake.address])),
+    fakes,
+    close: async () => {
+      await Promise.all(Object.values(fakes).map((fake) => fake.close()));
+    },
+  };
+}
