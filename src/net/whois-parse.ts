@@ -57,7 +57,9 @@ function findReferral(text: WhoisText, server: string): WhoisReferral | undefine
     const value = firstAnywhere(text, key);
     if (!value) continue;
     const referral = parseReferral(value, key);
-    if (referral && referral.host !== server.toLowerCase()) return referral;
+    // A registrar's server naming itself is the end of the chain; any other self-referral is a loop, caught later.
+    const namesItself = referral?.host === server.toLowerCase() && key.endsWith('whois server');
+    if (referral && !namesItself) return referral;
   }
   return undefined;
 }
