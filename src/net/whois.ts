@@ -115,11 +115,19 @@ export class WhoisClient {
       const range = block?.match(/^(\S+)\s*-\s*(\S+)$/);
       return { referral, range: range ? { first: range[1], last: range[2] } : undefined };
     };
-    if (namespace === 'whois-iana-ip') {
-      const hit = await this.options.cache.findRange<{ referral: WhoisReferral }>(namespace, query);
-      if (hit) return hit.referral;
+    if (namespace !== 'whois-iana-ip') {
+      const { value } = await this.options.cache.get(namespace, query, lookup, () => this.settings.ttlMs);
+      return value.referral;
     }
-    const { value } = await this.options.cache.get(namespace, query, lookup, () => this.settings.ttlMs, (v) => v.range);
+    // Addresses of one IANA block share one answer: wait for a query in flight, then look in the cache again.
+    const inBlock = () => this.options.cache.findRange<{ referral: WhoisReferral }>(namespace, query);
+    const value =
+      (await inBlock()) ??
+      (await this.perServer.run(iana, async () => {
+        const again = await inBlock();
+        if (again) return again;
+        return (await this.options.cache.get(namespace, query, lookup, () => this.settings.ttlMs, (v) => v.range)).value;
+      }));
     return value.referral;
   }
 
