@@ -6,8 +6,8 @@ import { geoIpPathsFromEnvironment } from '../../net/environment.js';
 import { createHostingLookup } from '../../net/geo.js';
 import { IANA_BOOTSTRAP_URL, SHIPPED_BOOTSTRAP_DIR, updateBootstrap } from '../../net/rdap-bootstrap.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
-import { createProgress } from '../progress.js';
+import { writeBatch } from '../batch.js';
+import { resolveFormat, type Column } from '../output.js';
 
 const geoColumns: Column<HostingInfo>[] = [
   { header: 'target', value: (r) => r.target },
@@ -109,30 +109,18 @@ Exit codes: 0 every target located, 2 usage error, 3 at least one target failed 
         timeoutMs: options.timeout,
         rateLimitMs: rateLimit,
       });
-      const writer = createRecordWriter(format, geoColumns, options.output);
-      const progress = createProgress('locating', inputs.length);
-      let failed = 0;
       try {
-        for await (const record of mapOrdered(inputs, options.jobs, (input) => lookup.lookup(input))) {
-          if (record.error) {
-            failed++;
-            process.stderr.write(`\rvigie: ${record.target}: ${record.error.message}\n`);
-          }
-          writer.write(record);
-          progress.tick();
-        }
-      } catch (error) {
-        progress.done();
-        await writer.abort();
-        throw error;
+        await writeBatch(mapOrdered(inputs, options.jobs, (input) => lookup.lookup(input)), {
+          format,
+          columns: geoColumns,
+          output: options.output,
+          label: 'locating',
+          total: inputs.length,
+          failure: (record) => (record.error ? { name: record.target, error: record.error } : undefined),
+          failedSummary: 'targets could not be located',
+        });
       } finally {
         await lookup.close();
-      }
-      progress.done();
-      await writer.close();
-      if (failed > 0) {
-        process.stderr.write(`vigie: ${failed} of ${inputs.length} targets could not be located\n`);
-        process.exitCode = ExitCode.input;
       }
     });
 }
