@@ -274,7 +274,8 @@ function findDisagreements(info: HostingInfo, facts: RegistryFacts[]): Disagreem
   const rdap = hostRoles('rdap:');
   const whois = hostRoles('whois:');
   if (rdap.length && whois.length && !rdap.some((r) => whois.some((w) => w.value === r.value))) {
-    found.push({ field: 'abuse-email', values: [...rdap, ...whois] });
+    const values = [...rdap, ...whois].filter((v, i, all) => all.findIndex((o) => o.value === v.value && o.source === v.source) === i);
+    found.push({ field: 'abuse-email', values });
   }
   return found;
 }
