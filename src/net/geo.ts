@@ -1,3 +1,4 @@
+import { ExitCode, VigieError } from '../core/errors.js';
 import { defaultCacheDir, LookupCache } from './cache.js';
 import { defaultGeoIpPath, openGeoIpDatabase, type GeoIpDatabase } from './geoip.js';
 import { HostingLookup, type ResolveAddresses } from './hosting.js';
@@ -35,6 +36,9 @@ export const DEFAULT_RATE_LIMIT_MS = { rdap: 250, whois: 1000 };
 
 /** Builds a HostingLookup from command-line style options. */
 export async function createHostingLookup(options: GeoOptions = {}): Promise<HostingLookup> {
+  if (!options.resolve && options.resolver?.startsWith('https://')) {
+    throw new VigieError('usage', 'DNS over HTTPS needs the DNS module of vigie resolve; give --resolver host:port', ExitCode.usage);
+  }
   const paths = [...(options.geoip ?? []), ...(options.noDefaultGeoip ? [] : [defaultGeoIpPath()])];
   const geoip: GeoIpDatabase[] = [];
   for (const path of paths) geoip.push(await openGeoIpDatabase(path));

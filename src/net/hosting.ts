@@ -66,11 +66,23 @@ export class HostingLookup {
     const info = emptyInfo(target.target, target.kind);
     if (target.host) info.host = target.host;
     if (target.domain) info.domain = target.domain;
-    const facts: RegistryFacts[] = [];
+    try {
+      await this.fill(info, target);
+    } catch (error) {
+      // A bug in one parser must not end a batch of thousands: the target gets an error record instead.
+      info.error = describeError(error);
+    }
+    return info;
+  }
 
+  private async fill(info: HostingInfo, target: GeoTarget): Promise<void> {
+    const facts: RegistryFacts[] = [];
     let addresses = target.addresses;
     if (!addresses && target.host) {
-      const resolved = await this.resolve(target.host, { resolver: this.options.resolver });
+      const resolved = await this.resolve(target.host, { resolver: this.options.resolver }).catch((error: unknown) => ({
+        addresses: [],
+        error: describeError(error),
+      }));
       addresses = [...new Set(resolved.addresses.map((a) => a.address))];
       info.lookups.push(outcome('dns', target.host, resolved.error ? 'error' : addresses.length ? 'ok' : 'not-found', resolved.error));
     }
@@ -86,8 +98,6 @@ export class HostingLookup {
     if (info.addresses.length === 0 && !info.registration) {
       info.error = { code: 'no-address', message: `${target.host ?? target.target}: no address and no registration found` };
     }
-    if (info.warnings?.length === 0) delete info.warnings;
-    return info;
   }
 
   close(): Promise<void> {
@@ -211,7 +221,7 @@ function describeAnswer(kind: string, result: unknown): { source: string; status
 }
 
 function emptyInfo(target: string, kind: HostingInfo['kind']): HostingInfo {
-  return { target, kind, addresses: [], abuseContacts: [], disagreements: [], lookups: [], credits: [], warnings: [] };
+  return { target, kind, addresses: [], abuseContacts: [], disagreements: [], lookups: [], credits: [] };
 }
 
 function outcome(source: string, query: string, status: LookupOutcome['status'], error?: ErrorInfo): LookupOutcome {
