@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import { ipToBigInt } from './ip.js';
+import { familyOf, ipToBigInt } from './ip.js';
 
 /** `$XDG_CACHE_HOME/vigie`, or `~/.cache/vigie`. */
 export function defaultCacheDir(): string {
@@ -67,7 +67,7 @@ export class LookupCache {
 
   /** The unexpired network entry (the smallest, when several nest) that contains `address`, if any. */
   async findRange<T>(namespace: string, address: string): Promise<T | undefined> {
-    const target = ipToBigInt(address);
+    const target = rangeValue(address);
     const now = Date.now();
     let best: RangeEntry<unknown> | undefined;
     for (const candidate of await this.rangeIndex(namespace)) {
@@ -123,7 +123,12 @@ export class LookupCache {
 
 function toRangeEntry(entry: StoredEntry<unknown>): RangeEntry<unknown> {
   const range = entry.range as { first: string; last: string };
-  return { first: ipToBigInt(range.first), last: ipToBigInt(range.last), entry };
+  return { first: rangeValue(range.first), last: rangeValue(range.last), entry };
+}
+
+/** IPv6 values are lifted above every IPv4 value, so that no IPv4 address falls inside an IPv6 network. */
+function rangeValue(address: string): bigint {
+  return familyOf(address) === 6 ? ipToBigInt(address) + (1n << 128n) : ipToBigInt(address);
 }
 
 function fileName(key: string): string {
