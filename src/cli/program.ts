@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, VigieError } from '../core/errors.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerGeo } from './commands/geo.js';
 import { registerHash } from './commands/hash.js';
 import { registerResolve } from './commands/resolve.js';
 
@@ -25,6 +26,7 @@ Docs: README.md. Run "vigie <command> --help" for a command's options and exampl
   );
   registerHash(program);
   registerResolve(program);
+  registerGeo(program);
   registerDoctor(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { ExitCode, VigieError } from '../../core/errors.js';
+import { VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
 import { isSignalName, type SignalName } from '../../core/signals/index.js';
@@ -8,8 +8,8 @@ import { hashBatch } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
-import { createProgress } from '../progress.js';
+import { writeBatch } from '../batch.js';
+import { resolveFormat, type Column } from '../output.js';
 
 /** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
 const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
@@ -83,34 +83,23 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
       const format = resolveFormat(options.format, options.output !== undefined);
       const entries: WalkEntry[] = [];
       for await (const entry of walkFiles(inputs)) entries.push(entry);
-      const writer = createRecordWriter(format, hashColumns(options.algorithms, format === 'table'), options.output);
-      const progress = createProgress('hashing', entries.length);
-      let failed = 0;
-      try {
-        for await (const record of hashBatch(entries, {
+      await writeBatch(
+        hashBatch(entries, {
           algorithms: options.algorithms,
           dihedral: options.dihedral,
           pdqFast: options.pdqFast,
           maxPixels: options.maxPixels,
           jobs: options.jobs,
-        })) {
-          if (isHashError(record)) {
-            failed++;
-            process.stderr.write(`\rvigie: ${record.path}: ${record.error.message}\n`);
-          }
-          writer.write(record);
-          progress.tick();
-        }
-      } catch (error) {
-        progress.done();
-        await writer.abort();
-        throw error;
-      }
-      progress.done();
-      await writer.close();
-      if (failed > 0) {
-        process.stderr.write(`vigie: ${failed} of ${entries.length} files could not be hashed\n`);
-        process.exitCode = ExitCode.input;
-      }
+        }),
+        {
+          format,
+          columns: hashColumns(options.algorithms, format === 'table'),
+          output: options.output,
+          label: 'hashing',
+          total: entries.length,
+          failure: (record) => (isHashError(record) ? { name: record.path, error: record.error } : undefined),
+          failedSummary: 'files could not be hashed',
+        },
+      );
     });
 }

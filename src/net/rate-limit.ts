@@ -1,0 +1,18 @@
+/**
+ * Spaces requests to each server at least `intervalMs` apart (a token bucket of size one): registries publish
+ * per-client limits and block clients that exceed them. Waiters are served in order.
+ */
+export class RateLimiter {
+  private readonly nextSlot = new Map<string, number>();
+
+  constructor(private readonly intervalFor: (key: string) => number) {}
+
+  async wait(key: string): Promise<void> {
+    const interval = this.intervalFor(key);
+    if (interval <= 0) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot.get(key) ?? 0);
+    this.nextSlot.set(key, slot + interval);
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  }
+}
