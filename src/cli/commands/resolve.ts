@@ -8,8 +8,8 @@ import { parseResolver } from '../../net/dns-transport.js';
 import { resolveBatch } from '../../net/resolve.js';
 import { csvColumn } from '../csv-inputs.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
-import { createProgress } from '../progress.js';
+import { writeBatch } from '../batch.js';
+import { resolveFormat, type Column } from '../output.js';
 
 const addresses = (list: { address: string }[] | undefined) => (list ?? []).map((entry) => entry.address).join(' ');
 
@@ -86,11 +86,8 @@ Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be
       validated(parseProxy, options.proxy, '--proxy');
       const inputs = await readInputs(urls, options);
       const format = resolveFormat(options.format, options.output !== undefined);
-      const writer = createRecordWriter(format, RESOLVE_COLUMNS, options.output);
-      const progress = createProgress('resolving', inputs.length);
-      let failed = 0;
-      try {
-        for await (const record of resolveBatch(inputs, {
+      await writeBatch(
+        resolveBatch(inputs, {
           dns: { resolver: options.resolver, timeoutMs: options.dnsTimeout, retries: options.dnsRetries },
           http: options.http,
           proxy: options.proxy,
@@ -100,25 +97,17 @@ Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be
           maxBodyBytes: options.maxBody,
           jobs: options.jobs,
           perHost: options.perHost,
-        })) {
-          if (record.error) {
-            failed++;
-            process.stderr.write(`\rvigie: ${record.input.slice(0, 200)}: ${record.error.message}\n`);
-          }
-          writer.write(record);
-          progress.tick();
-        }
-      } catch (error) {
-        progress.done();
-        await writer.abort();
-        throw error;
-      }
-      progress.done();
-      await writer.close();
-      if (failed > 0) {
-        process.stderr.write(`vigie: ${failed} of ${inputs.length} URLs could not be resolved\n`);
-        process.exitCode = ExitCode.input;
-      }
+        }),
+        {
+          format,
+          columns: RESOLVE_COLUMNS,
+          output: options.output,
+          label: 'resolving',
+          total: inputs.length,
+          failure: (record) => (record.error ? { name: record.input.slice(0, 200), error: record.error } : undefined),
+          failedSummary: 'URLs could not be resolved',
+        },
+      );
     });
 }
 
