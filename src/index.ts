@@ -7,3 +7,14 @@ export { hashFile, DEFAULT_ALGORITHMS, type HashOptions } from './hashing/hash-f
 export { hashBatch, type BatchOptions } from './hashing/batch.js';
 export { walkFiles, type WalkEntry } from './core/files.js';
 export { pdqFromLuma, lumaFromPixels, type PdqResult } from './hashing/pdq.js';
+export type {
+  Category,
+  HashSetEntry,
+  HashSetVideo,
+  LoadedHashSet,
+  Provenance,
+  SignalArray,
+  VideoFrameRef,
+} from './core/hashset.js';
+export { loadHashSet, entriesOf, isNativeStore } from './hashsets/store-reader.js';
+export { StoreWriter, writeHashSet, type StoreSummary, type StoreWriterOptions } from './hashsets/store-writer.js';
