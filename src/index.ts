@@ -16,5 +16,4 @@ export type {
   SignalArray,
   VideoFrameRef,
 } from './core/hashset.js';
-export { loadHashSet, entriesOf, isNativeStore } from './hashsets/store-reader.js';
-export { StoreWriter, writeHashSet, type StoreSummary, type StoreWriterOptions } from './hashsets/store-writer.js';
+export * from './hashsets/index.js';
