@@ -2,7 +2,7 @@ import type { ImportContext } from '../import-context.js';
 import { readLines, type TextLine } from '../lines.js';
 
 /** U+FFFD appears where bytes were not UTF-8; NUL never appears in a text list. */
-const BINARY = /[\u0000\ufffd]/;
+const isBinary = (text: string) => text.includes('\u0000') || text.includes('\ufffd');
 
 /**
  * The non-blank lines of a text list, trimmed, without `#` comments: lines over the maximum length and binary
@@ -16,7 +16,7 @@ export async function* contentLines(context: ImportContext, comment = /^#/): Asy
     }
     const text = line.text.trim();
     if (text === '' || comment.test(text)) continue;
-    if (BINARY.test(text)) {
+    if (isBinary(text)) {
       context.skip(line.number, 'binary data, not text');
       continue;
     }
