@@ -45,13 +45,21 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   // The last sniffed line may be cut off at 64 KiB.
   const whole = content.length > 1 && text.length >= SNIFF_BYTES ? content.slice(0, -1) : content;
   if (whole.length > 0 && whole.every((l) => VPDQ_LINE.test(l))) return 'vpdq';
-  const hexes = whole.map((l) => /^([0-9a-fA-F]+)(\s|$)/.exec(l)?.[1].length);
-  if (hexes.length > 0 && hexes.every((length) => length !== undefined && length === hexes[0])) {
-    if (PLAIN_TYPE_BY_LENGTH[hexes[0] as number] === undefined && hexes[0] !== 64) {
-      throw new VigieError('bad-input', `${name}: a plain list of ${hexes[0]}-digit hashes: give --format plain --type <signal>`);
+  // Plain when most lines are hex of one length: a few bad lines are the importer's to report, line by line.
+  const lengths = whole.map((l) => /^([0-9a-fA-F]+)(\s|$)/.exec(l)?.[1].length ?? 0);
+  const common = mostCommon(lengths);
+  if (common > 0 && lengths.filter((length) => length === common).length * 2 >= lengths.length) {
+    if (PLAIN_TYPE_BY_LENGTH[common] === undefined && common !== 64) {
+      throw new VigieError('bad-input', `${name}: a plain list of ${common}-digit hashes: give --format plain --type <signal>`);
     }
     return 'plain';
   }
   if (/[,;\t]/.test(first)) return 'csv';
   throw new VigieError('bad-input', `${name}: cannot tell the list's format; give --format (${'plain, hashdeep, nsrl, threatexchange, ncmec, vics, icse, vpdq, csv, jsonl'})`);
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].reduce((best, next) => (next[1] > best[1] ? next : best), [0, 0])[0];
 }
