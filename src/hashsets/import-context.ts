@@ -89,7 +89,8 @@ export class ImportContext {
       return undefined;
     }
     const entry: HashSetEntry = { hash: text, signal };
-    for (const [key, value] of Object.entries(extra)) {
+    for (const key in extra) {
+      const value = extra[key as keyof HashSetEntry];
       if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
         (entry as unknown as Record<string, unknown>)[key] = value;
       }

@@ -113,6 +113,7 @@ export class StoreWriter {
   private readonly recordIndex = new Map<string, number>();
   private readonly recordTable: string[] = [];
   private finished = false;
+  private previous: { entry: HashSetEntry; number: number } | undefined;
 
   constructor(
     readonly target: string,
@@ -267,6 +268,8 @@ export class StoreWriter {
   }
 
   private recordNumber(entry: HashSetEntry): number {
+    // Consecutive entries of a list usually share everything but the hash: skip serialising them.
+    if (this.previous && sameRecord(this.previous.entry, entry)) return this.previous.number;
     const key = JSON.stringify(entryRecord(entry));
     let number = this.recordIndex.get(key);
     if (number === undefined) {
@@ -274,8 +277,31 @@ export class StoreWriter {
       this.recordTable.push(key);
       this.recordIndex.set(key, number);
     }
+    this.previous = { entry, number };
     return number;
   }
+}
+
+const sameList = (a: unknown[] | undefined, b: unknown[] | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** True when two entries have equal shared records (entryRecord), compared field by field without serialising. */
+function sameRecord(a: HashSetEntry, b: HashSetEntry): boolean {
+  return (
+    (a.category === b.category ||
+      (a.category?.scheme === b.category?.scheme && a.category?.value === b.category?.value && a.category?.label === b.category?.label)) &&
+    a.source === b.source &&
+    a.firstSeen === b.firstSeen &&
+    a.lastSeen === b.lastSeen &&
+    sameList(a.tags?.length ? a.tags : undefined, b.tags?.length ? b.tags : undefined) &&
+    a.provenance?.file === b.provenance?.file &&
+    a.provenance?.format === b.provenance?.format &&
+    a.fileSize === b.fileSize &&
+    a.fileName === b.fileName &&
+    a.video?.id === b.video?.id &&
+    !a.mergedFrom?.length &&
+    !b.mergedFrom?.length
+  );
 }
 
 /** Writes a whole collection of entries as a native store. */

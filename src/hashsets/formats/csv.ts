@@ -61,9 +61,12 @@ export async function sniffDelimiter(path: string): Promise<string> {
   }
 }
 
-/** Undoes the `'` that export puts before cells a spreadsheet would run as formulas. */
-const unneutralise = (value: string) => (/^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
-const neutralise = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+/**
+ * Export puts a `'` before cells a spreadsheet would run as formulas, and before cells that already start with
+ * quotes and then a formula character, so that import can remove exactly one and get the value back.
+ */
+const neutralise = (value: string) => (/^'*[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+const unneutralise = (value: string) => (/^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
 
 /**
  * Any CSV/TSV with a header line. Columns are found by name (the names export writes, and a column per signal such
@@ -74,33 +77,24 @@ export const csv: HashSetFormat = {
   name: 'csv',
   async *read(context: ImportContext) {
     const delimiter = context.options.delimiter ?? (await sniffDelimiter(context.path));
-    let columnOf: ((field: string) => number) | undefined;
+    let columns: Map<string, number> | undefined;
     let signalColumns: [SignalName, number][] = [];
-    for await (const { line, fields } of csvRows(context, delimiter, { comment: '#', comment_no_infix: true })) {
-      if (!columnOf) {
-        const byName = headerIndex(fields);
-        const map = context.options.map;
-        // With --map only the mapped columns count: a column named like a signal must not be read twice.
-        columnOf = (field) => {
-          if (!map) return byName(field);
-          const mapped = map[field];
-          if (mapped === undefined) return -1;
-          return /^\d+$/.test(mapped) ? Number(mapped) - 1 : byName(mapped);
-        };
-        signalColumns = SIGNAL_NAMES.map((signal) => [signal, (columnOf as (f: string) => number)(signal)] as [SignalName, number])
-          .filter(([, column]) => column >= 0);
-        const hasHash = columnOf('hash') >= 0;
-        if (!hasHash && signalColumns.length === 0) {
+    for await (const { line, fields } of csvRows(context, delimiter)) {
+      if (!columns) {
+        columns = mapColumns(fields, context.options.map);
+        signalColumns = SIGNAL_NAMES.filter((signal) => columns?.has(signal)).map((signal) => [signal, columns?.get(signal) as number]);
+        if (!columns.has('hash') && signalColumns.length === 0) {
           throw context.fail(line, 'no hash column: name one with --map hash=COLUMN,type=COLUMN (or md5=COLUMN, …)');
         }
-        if (hasHash && columnOf('signal') < 0 && !context.options.type) {
+        if (columns.has('hash') && !columns.has('signal') && !context.options.type) {
           throw context.fail(line, 'no signal column: give --map type=COLUMN or --type');
         }
         continue;
       }
+      const known = columns;
       const cell = (field: string) => {
-        const column = (columnOf as (f: string) => number)(field);
-        return column >= 0 ? unneutralise(fields[column] ?? '') : '';
+        const column = known.get(field);
+        return column === undefined ? '' : unneutralise(fields[column] ?? '');
       };
       const extra = rowFields(cell, context, line);
       if (!extra) continue;
@@ -144,6 +138,20 @@ export const csv: HashSetFormat = {
     }
   },
 };
+
+/**
+ * Column index of each field (CSV_COLUMNS and signal names) present: by header name, or only the `--map`ped ones
+ * (then a column that happens to be named like a signal is not read twice).
+ */
+function mapColumns(header: string[], map: Record<string, string> | undefined): Map<string, number> {
+  const byName = headerIndex(header);
+  const columns = new Map<string, number>();
+  for (const field of [...CSV_COLUMNS, ...SIGNAL_NAMES]) {
+    const column = !map ? byName(field) : map[field] === undefined ? -1 : /^\d+$/.test(map[field]) ? Number(map[field]) - 1 : byName(map[field]);
+    if (column >= 0) columns.set(field, column);
+  }
+  return columns;
+}
 
 /** Metadata of one row; undefined (and the row skipped) when a value is malformed. */
 function rowFields(cell: (field: string) => string, context: ImportContext, line: number): Partial<HashSetEntry> | undefined {
