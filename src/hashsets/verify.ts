@@ -140,15 +140,14 @@ async function checkEntries(setPath: string, manifest: Manifest | undefined, pro
       type: manifest?.options?.type,
       categoryScheme: manifest?.options?.category_scheme,
     });
-    const seen = new Map<string, number>();
+    const seen = new Map<string, string>();
     for await (const entry of entries) {
       const key = `${entry.signal}:${entry.hash}`;
       const line = entry.provenance?.line ?? 0;
+      const where = context.format === 'native' ? (entry.provenance?.file ?? basename(setPath)) : basename(setPath);
       const first = seen.get(key);
-      if (first !== undefined) {
-        const where = context.format === 'native' ? entry.provenance?.file : basename(setPath);
-        problem(`duplicate ${entry.signal} hash (first at line ${first})`, line, where);
-      } else seen.set(key, line);
+      if (first !== undefined) problem(`duplicate ${entry.signal} hash (first at ${first})`, line, where);
+      else seen.set(key, `${where}:${line}`);
     }
     for (const skipped of context.skipped) problem(skipped.reason, skipped.line, skipped.file);
     for (let i = context.skipped.length; i < context.skippedCount; i++) problem('skipped line');

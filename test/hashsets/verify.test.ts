@@ -117,7 +117,7 @@ describe('hashset verify', () => {
     await writeManifest(path, await buildManifest(path, { type: 'md5' }));
     const found = await problems(path, { publicKey: undefined, expectMinCount: 10 });
     expect(found).toEqual([
-      'dupes.txt:4: duplicate md5 hash (first at line 1)',
+      'dupes.txt:4: duplicate md5 hash (first at dupes.txt:1)',
       'dupes.txt:3: bad hex in md5 hash',
       'dupes.txt: 3 hashes, fewer than the expected minimum 10',
     ]);

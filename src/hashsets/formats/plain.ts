@@ -20,7 +20,7 @@ export const plain: HashSetFormat = {
         throw context.fail(number, '64 hex digits can be SHA-256 or PDQ: give --type sha256 or --type pdq');
       }
       if (!signal) {
-        context.skip(number, `cannot tell the signal of a ${match[1].length}-character hash: give --type`);
+        context.skip(number, `not an MD5 (32 hex digits) or SHA-1 (40) hash: ${match[1].length} characters; give --type for other signals`);
         continue;
       }
       const entry = context.entry(signal, match[1], number, { fileName: match[2] || undefined });
