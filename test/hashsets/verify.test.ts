@@ -123,6 +123,21 @@ describe('hashset verify', () => {
     ]);
   });
 
+  it('finds duplicates in a store on its byte arrays, located by provenance', async () => {
+    const path = join(dir, 'dupes.vhs');
+    const entries: HashSetEntry[] = [...hashes, hashes[3], hashes[0]].map((hash, i) => ({
+      hash,
+      signal: 'md5',
+      provenance: { file: 'list.txt', line: i + 1, format: 'plain' },
+    }));
+    await writeHashSet(path, entries, { name: 'dupes' });
+    await writeManifest(path, await buildManifest(path));
+    expect(await problems(path, { publicKey: undefined })).toEqual([
+      'list.txt:6: duplicate md5 hash (first at list.txt:4)',
+      'list.txt:7: duplicate md5 hash (first at list.txt:1)',
+    ]);
+  });
+
   it('a missing manifest is a problem, not a crash', async () => {
     const path = join(dir, 'alone.txt');
     writeFileSync(path, `${hashes[0]}\n`);
