@@ -133,7 +133,11 @@ export class StoreWriter {
     readonly target: string,
     private readonly options: StoreWriterOptions,
   ) {
-    this.spillDir = mkdtempSync(join(dirname(target), `.${basename(target)}.spill-`));
+    try {
+      this.spillDir = mkdtempSync(join(dirname(target), `.${basename(target)}.spill-`));
+    } catch (error) {
+      throw new VigieError('unwritable', `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
     this.recordTexts = new Spill(join(this.spillDir, 'records'));
     this.recordOffsets = new Spill(join(this.spillDir, 'record-offsets'));
     this.recordOffsets.putF64(0);
