@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError, VigieError } from '../core/errors.js';
-import type { SignalName } from '../core/signals/index.js';
+import type { SignalArray } from '../core/hashset.js';
+import { signalType, type SignalName } from '../core/signals/index.js';
 import { readList } from './import.js';
 import { manifestPathOf, MANIFEST_VERSION, readManifest, sha256File, type Manifest } from './manifest.js';
 import { checkSignature } from './signing.js';
@@ -164,14 +165,18 @@ async function checkEntries(setPath: string, manifest: Manifest | undefined, pro
       type: manifest?.options?.type,
       categoryScheme: manifest?.options?.category_scheme,
     });
-    const seen = new Map<string, string>();
+    // Hashes are collected as bytes (not strings) so that a 10-million-line list can be checked for duplicates.
+    const columns = new Map<SignalName, HashColumn>();
     for await (const entry of entries) {
-      const key = `${entry.signal}:${entry.hash}`;
-      const line = entry.provenance?.line ?? 0;
-      const where = basename(setPath);
-      const first = seen.get(key);
-      if (first !== undefined) problem(`duplicate ${entry.signal} hash (first at ${first})`, line, where);
-      else seen.set(key, `${where}:${line}`);
+      let column = columns.get(entry.signal);
+      if (!column) columns.set(entry.signal, (column = new HashColumn(entry.signal)));
+      column.push(entry.hash, entry.provenance?.line ?? 0);
+    }
+    const file = basename(setPath);
+    for (const column of columns.values()) {
+      for (const [index, first] of duplicateIndexes(column.array())) {
+        problem(`duplicate ${column.signal} hash (first at ${file}:${column.lines[first]})`, column.lines[index], file);
+      }
     }
     for (const skipped of context.skipped) problem(skipped.reason, skipped.line, skipped.file);
     for (let i = context.skipped.length; i < context.skippedCount; i++) problem('skipped line');
@@ -182,5 +187,35 @@ async function checkEntries(setPath: string, manifest: Manifest | undefined, pro
     if (located) problem(located[3], Number(located[2]), located[1]);
     else problem(message);
     return {};
+  }
+}
+
+/** Hashes of one signal as growing contiguous bytes, with the line of each. */
+class HashColumn {
+  private readonly width: number;
+  private bytes = Buffer.alloc(0);
+  lines = new Uint32Array(0);
+  private count = 0;
+
+  constructor(readonly signal: SignalName) {
+    this.width = signalType(signal).bits / 8;
+  }
+
+  push(hex: string, line: number): void {
+    if (this.count === this.lines.length) {
+      const capacity = Math.max(1024, this.count * 2);
+      const bytes = Buffer.alloc(capacity * this.width);
+      this.bytes.copy(bytes);
+      const lines = new Uint32Array(capacity);
+      lines.set(this.lines);
+      this.bytes = bytes;
+      this.lines = lines;
+    }
+    this.bytes.write(hex, this.count * this.width, 'hex');
+    this.lines[this.count++] = line;
+  }
+
+  array(): SignalArray {
+    return { signal: this.signal, count: this.count, width: this.width, hashes: this.bytes.subarray(0, this.count * this.width) };
   }
 }
