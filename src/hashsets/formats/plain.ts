@@ -6,14 +6,24 @@ import { contentLines } from './text-lines.js';
 /** Signals a plain list can be typed by its hex length alone; 64 hex digits are SHA-256 or PDQ, so never guessed. */
 export const PLAIN_TYPE_BY_LENGTH: Record<number, 'md5' | 'sha1'> = { 32: 'md5', 40: 'sha1' };
 
+/** BSD `md5`/`shasum --tag` lines, which name their algorithm: `MD5 (name) = hash`. */
+export const BSD_LINE = /^(MD5|SHA1|SHA256) \((.*)\) = (\S+)$/i;
+
 /**
- * One hash per line, optionally followed by whitespace and a file name (md5sum style); `#` comments and blank lines
- * are ignored. The signal comes from `--type` (or the hex length for MD5/SHA-1).
+ * One hash per line, optionally followed by whitespace and a file name (md5sum style), or BSD-style
+ * `MD5 (name) = hash`; `#` comments and blank lines are ignored. The signal comes from `--type`, the BSD tag, or
+ * the hex length for MD5/SHA-1.
  */
 export const plain: HashSetFormat = {
   name: 'plain',
   async *read(context: ImportContext) {
     for await (const { number, text } of contentLines(context)) {
+      const bsd = BSD_LINE.exec(text);
+      if (bsd) {
+        const entry = context.entry(bsd[1].toLowerCase() as 'md5' | 'sha1' | 'sha256', bsd[3], number, { fileName: bsd[2] || undefined });
+        if (entry) yield entry;
+        continue;
+      }
       const match = /^(\S+)(?:\s+\*?(.*))?$/.exec(text) as RegExpExecArray;
       const signal = context.options.type ?? PLAIN_TYPE_BY_LENGTH[match[1].length];
       if (!signal && match[1].length === 64) {
