@@ -43,7 +43,7 @@ class Spill {
 
   putHex(hex: string, width: number): void {
     const at = this.reserve(width);
-    if (this.buffer.write(hex, at, width, 'hex') !== width) throw new RangeError(`bad hex for a ${width}-byte hash`);
+    if (this.buffer.write(hex, at, width, 'hex') !== width) throw new VigieError('bad-hash', `bad hex in a ${width}-byte hash`);
   }
 
   putBytes(bytes: Buffer): void {
@@ -125,7 +125,7 @@ export class StoreWriter {
   private readonly recordIndex = new Map<string, number>();
   private readonly recordTexts: Spill;
   private readonly recordOffsets: Spill;
-  private recordCount = 0
+  private recordCount = 0;
   private finished = false;
   private previous: { entry: HashSetEntry; number: number } | undefined;
 
@@ -149,6 +149,10 @@ export class StoreWriter {
     if (spills.count === MAX_U32) throw new VigieError('too-many-hashes', `more than ${MAX_U32} ${entry.signal} hashes`);
     if (entry.hash.length !== spills.width * 2) {
       throw new VigieError('bad-hash', `not a ${entry.signal} hash (${spills.width * 2} hex digits expected)`);
+    }
+    const { quality } = entry;
+    if (quality !== undefined && !(Number.isInteger(quality) && quality >= 0 && quality <= 100)) {
+      throw new VigieError('bad-quality', `quality must be a whole number 0–100, not ${quality}`);
     }
     spills.hashes.putHex(entry.hash, spills.width);
     spills.records.putU32(this.recordNumber(entry));
