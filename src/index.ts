@@ -25,3 +25,13 @@ export { parseWhois } from './net/whois-parse.js';
 export { LookupCache, defaultCacheDir } from './net/cache.js';
 export { parseTarget, type GeoTarget } from './net/targets.js';
 export type { RegistryFacts } from './net/registry-facts.js';
+export type {
+  Category,
+  HashSetEntry,
+  HashSetVideo,
+  LoadedHashSet,
+  Provenance,
+  SignalArray,
+  VideoFrameRef,
+} from './core/hashset.js';
+export * from './hashsets/index.js';
