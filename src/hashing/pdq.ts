@@ -175,9 +175,9 @@ function boxFilterRows(input: Float32Array, output: Float32Array, width: number,
 
 /**
  * Box filter down columns, all at once: the same arithmetic per column as boxFilter1D with stride = width, but walking
- * memory row by row, several times faster on large images than striding down one column at a time. `columns` lists
- * the columns to compute (the last pass needs only the 64 that decimation samples); `undefined` means all of them.
- * Float32Array sums round every addition to single precision, as the reference's float accumulator does.
+ * memory row by row (several times faster on large images than striding down one column at a time), with each
+ * phase's add, subtract and write fused into one sweep. `columns` lists the columns to compute: all of them, or only
+ * the 64 that decimation samples in the last pass.
  */
 function boxFilterColumns(
   input: Float32Array,
@@ -185,38 +185,43 @@ function boxFilterColumns(
   width: number,
   height: number,
   window: number,
-  columns: Int32Array | undefined,
+  columns: Int32Array,
 ): void {
   const half = Math.floor((window + 2) / 2);
-  const n = columns ? columns.length : width;
+  const n = columns.length;
   const sums = new Float32Array(n);
-  const addRow = (row: number, sign: 1 | -1) => {
-    const base = row * width;
-    if (columns) for (let c = 0; c < n; c++) sums[c] += sign * input[base + columns[c]];
-    else for (let c = 0; c < n; c++) sums[c] += sign * input[base + c];
-  };
-  const writeRow = (row: number, count: number) => {
-    const base = row * width;
-    if (columns) for (let c = 0; c < n; c++) output[base + columns[c]] = sums[c] / count;
-    else for (let c = 0; c < n; c++) output[base + c] = sums[c] / count;
-  };
   let count = 0;
   let right = 0;
   let left = 0;
   let out = 0;
-  for (let i = 0; i < half - 1; i++, count++) addRow(right++, 1);
-  for (let i = 0; i < window - half + 1; i++) {
-    addRow(right++, 1);
-    writeRow(out++, ++count);
+  for (let i = 0; i < half - 1; i++, count++, right += width) {
+    for (let c = 0; c < n; c++) sums[c] = f(sums[c] + input[right + columns[c]]);
   }
-  for (let i = 0; i < height - window; i++) {
-    addRow(right++, 1);
-    addRow(left++, -1);
-    writeRow(out++, count);
+  for (let i = 0; i < window - half + 1; i++, right += width, out += width) {
+    count++;
+    for (let c = 0; c < n; c++) {
+      const column = columns[c];
+      const sum = f(sums[c] + input[right + column]);
+      sums[c] = sum;
+      output[out + column] = sum / count;
+    }
   }
-  for (let i = 0; i < half - 1; i++) {
-    addRow(left++, -1);
-    writeRow(out++, --count);
+  for (let i = 0; i < height - window; i++, right += width, left += width, out += width) {
+    for (let c = 0; c < n; c++) {
+      const column = columns[c];
+      const sum = f(f(sums[c] + input[right + column]) - input[left + column]);
+      sums[c] = sum;
+      output[out + column] = sum / count;
+    }
+  }
+  for (let i = 0; i < half - 1; i++, left += width, out += width) {
+    count--;
+    for (let c = 0; c < n; c++) {
+      const column = columns[c];
+      const sum = f(sums[c] - input[left + column]);
+      sums[c] = sum;
+      output[out + column] = sum / count;
+    }
   }
 }
 
@@ -232,12 +237,13 @@ export function downsampleTo64(image: LumaImage): Float32Array {
   const scratch = new Float32Array(luma.length);
   const windowAlongRows = jaroszWindowSize(width, DOWNSAMPLE);
   const windowAlongCols = jaroszWindowSize(height, DOWNSAMPLE);
+  const allColumns = Int32Array.from({ length: width }, (_, i) => i);
   const sampledRows = decimationIndices(height);
   const sampledCols = decimationIndices(width);
   for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
     boxFilterRows(luma, scratch, width, height, windowAlongRows);
     const last = pass === JAROSZ_PASSES - 1;
-    boxFilterColumns(scratch, luma, width, height, windowAlongCols, last ? sampledCols : undefined);
+    boxFilterColumns(scratch, luma, width, height, windowAlongCols, last ? sampledCols : allColumns);
   }
   const out = new Float32Array(DOWNSAMPLE * DOWNSAMPLE);
   for (let i = 0; i < DOWNSAMPLE; i++) {
