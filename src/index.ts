@@ -7,3 +7,13 @@ export { hashFile, DEFAULT_ALGORITHMS, type HashOptions } from './hashing/hash-f
 export { hashBatch, type BatchOptions } from './hashing/batch.js';
 export { walkFiles, type WalkEntry } from './core/files.js';
 export { pdqFromLuma, lumaFromPixels, type PdqResult } from './hashing/pdq.js';
+export { hashVideo, type VideoHashOptions, type VideoHashes } from './hashing/video/hash-video.js';
+export { parseFrameMode, parseFrameSize, type FrameMode, type FrameSize } from './hashing/video/frames.js';
+export { formatVpdq, parseVpdq, type ParseVpdqOptions } from './hashing/video/vpdq-format.js';
+export {
+  compareVideos,
+  DEFAULT_VIDEO_MATCH_THRESHOLDS,
+  type CompareVideosOptions,
+  type VideoComparison,
+  type VideoMatchVariant,
+} from './matching/video.js';
