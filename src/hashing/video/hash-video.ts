@@ -43,10 +43,22 @@ const PROBE_TIMEOUT_MS = 60_000;
 const roundMilliseconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 export async function hashVideo(path: string, options: VideoHashOptions = {}): Promise<VideoHashes> {
+  const timeout = options.videoTimeout ?? DEFAULT_VIDEO_TIMEOUT_SECONDS;
+  try {
+    return await hashVideoWithin(path, options, Date.now() + timeout * 1000);
+  } catch (error) {
+    // Each step has its share of the per-file deadline; the user only knows the whole.
+    if (error instanceof VigieError && error.code === 'timeout') {
+      throw new VigieError('timeout', `video not hashed within ${timeout} s (--video-timeout): ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function hashVideoWithin(path: string, options: VideoHashOptions, deadline: number): Promise<VideoHashes> {
   const tools = await locateFfmpeg(options.ffmpeg);
-  const deadline = Date.now() + (options.videoTimeout ?? DEFAULT_VIDEO_TIMEOUT_SECONDS) * 1000;
   const remaining = () => Math.max(1, deadline - Date.now());
-  const info = await probeVideo(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining()));
+  const info = await probeVideo(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining()), options.signal);
   const maxPixels = options.maxVideoPixels ?? DEFAULT_MAX_VIDEO_PIXELS;
   if (info.width * info.height > maxPixels) {
     throw new VigieError(
@@ -55,11 +67,15 @@ export async function hashVideo(path: string, options: VideoHashOptions = {}): P
         `over the limit of ${maxPixels.toLocaleString('en')} (--max-video-pixels)`,
     );
   }
+  if (info.sizeBeyondFfmpeg) {
+    throw new VigieError('corrupt-video', `frame size ${info.width}x${info.height} is beyond what ffmpeg can decode`);
+  }
   const mode = options.frames ?? DEFAULT_FRAME_MODE;
   const warnings: string[] = [];
   let selectKeyframes = false;
   if (mode.kind === 'keyframes') {
-    selectKeyframes = !(await decoderSkipsNonKeyFrames(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining())));
+    const probeTimeout = Math.min(PROBE_TIMEOUT_MS, remaining());
+    selectKeyframes = !(await decoderSkipsNonKeyFrames(tools.ffprobe, path, probeTimeout, options.signal));
   }
   const size = options.frameSize ?? { width: info.width, height: info.height };
   const hashes: { index: number; pdq: string; quality: number }[] = [];

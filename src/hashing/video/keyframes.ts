@@ -7,7 +7,12 @@ import { runToText } from './process.js';
 
 const PACKETS_TESTED = 12;
 
-export async function decoderSkipsNonKeyFrames(ffprobe: string, path: string, timeoutMs: number): Promise<boolean> {
+export async function decoderSkipsNonKeyFrames(
+  ffprobe: string,
+  path: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const { stdout, result } = await runToText(
     ffprobe,
     [
@@ -19,7 +24,7 @@ export async function decoderSkipsNonKeyFrames(ffprobe: string, path: string, ti
       '-of', 'csv=p=0',
       `file:${path}`,
     ],
-    { timeoutMs },
+    { timeoutMs, signal },
   );
   // If the probe itself fails, the frame extraction that follows reports the error; selecting is always correct.
   if (result.code !== 0) return false;

@@ -1,6 +1,6 @@
 /** ffprobe: is this a video, and what are its first video stream's size, rate, codec and duration. */
 import { VigieError } from '../../core/errors.js';
-import { lastStderrLine, runToText } from './process.js';
+import { runToText, stderrSummary } from './process.js';
 
 export interface VideoInfo {
   width: number;
@@ -14,6 +14,8 @@ export interface VideoInfo {
   startTime: number;
   codec: string;
   container: string;
+  /** The size was read from ffprobe's complaint that it is too large to decode (see probeVideo). */
+  sizeBeyondFfmpeg?: boolean;
 }
 
 interface ProbeStream {
@@ -43,7 +45,12 @@ export function parseRate(text: string | undefined): { num: number; den: number 
 
 const seconds = (text: string | undefined) => (text !== undefined && Number.isFinite(Number(text)) ? Number(text) : undefined);
 
-export async function probeVideo(ffprobe: string, path: string, timeoutMs: number): Promise<VideoInfo> {
+export async function probeVideo(
+  ffprobe: string,
+  path: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<VideoInfo> {
   const args = [
     '-v', 'error',
     '-show_entries',
@@ -53,9 +60,9 @@ export async function probeVideo(ffprobe: string, path: string, timeoutMs: numbe
     // "file:" keeps a name like "http:x" or "-" from being read as a protocol or stdin.
     `file:${path}`,
   ];
-  const { stdout, result } = await runToText(ffprobe, args, { timeoutMs });
+  const { stdout, result } = await runToText(ffprobe, args, { timeoutMs, signal });
   if (result.code !== 0) {
-    throw new VigieError('not-a-video', `cannot read as a video: ${lastStderrLine(result.stderr)}`);
+    throw new VigieError('not-a-video', `cannot read as a video: ${stderrSummary(result.stderr, path)}`);
   }
   const output = JSON.parse(stdout) as ProbeOutput;
   // A cover picture in an audio file is a "video" stream of one still image: not a video.
@@ -67,8 +74,12 @@ export async function probeVideo(ffprobe: string, path: string, timeoutMs: numbe
       kinds.length > 0 ? `no video stream (streams: ${kinds.join(', ')})` : 'no video stream',
     );
   }
-  const width = stream.width ?? 0;
-  const height = stream.height ?? 0;
+  // ffmpeg will not even describe a stream over its own size cap (about 16255x16255): it reports 0x0 and says why
+  // on stderr. That size is kept so that the pixel limit, not "no size", is what the user is told.
+  const refused = /Picture size (\d+)x(\d+) is invalid/.exec(result.stderr);
+  const sizeBeyondFfmpeg = !stream.width && !stream.height && refused !== null;
+  const width = sizeBeyondFfmpeg ? Number(refused[1]) : (stream.width ?? 0);
+  const height = sizeBeyondFfmpeg ? Number(refused[2]) : (stream.height ?? 0);
   if (width <= 0 || height <= 0) throw new VigieError('corrupt-video', 'video stream has no frame size');
   const frameRate = parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate);
   if (!frameRate) throw new VigieError('corrupt-video', 'video stream has no frame rate');
@@ -81,5 +92,6 @@ export async function probeVideo(ffprobe: string, path: string, timeoutMs: numbe
     startTime: seconds(stream.start_time) ?? seconds(output.format?.start_time) ?? 0,
     codec: stream.codec_name ?? 'unknown',
     container: output.format?.format_name ?? 'unknown',
+    ...(sizeBeyondFfmpeg && { sizeBeyondFfmpeg }),
   };
 }
