@@ -36,7 +36,7 @@ if (!existsSync(clipsDir)) {
   console.log(`reference clips not found in ${clipsDir} (set VIGIE_SHARED): skipping the --frames all figures`);
 } else {
   const clips = readdirSync(clipsDir).sort().map((name) => join(clipsDir, name));
-  const infos = await Promise.all(clips.map((path) => probeVideo('ffprobe', path, 60_000)));
+  const infos = await Promise.all(clips.map((path) => probeVideo('ffprobe', path, { timeoutMs: 60_000 })));
   const all = { kind: 'all' };
   const withoutCpuMask = (args) => args.filter((a, i) => a !== '-cpuflags' && args[i - 1] !== '-cpuflags');
   let start = performance.now();

@@ -3,7 +3,6 @@ import { VigieError } from '../../core/errors.js';
 import type { VideoFrameHash } from '../../core/records.js';
 import { lumaFromPixels, pdqFromLuma } from '../pdq.js';
 import { DEFAULT_FRAME_MODE, extractFrames, type ExtractResult, type FrameMode, type FrameSize } from './frames.js';
-import { decoderSkipsNonKeyFrames } from './keyframes.js';
 import { locateFfmpeg } from './locate.js';
 import { probeVideo, type VideoInfo } from './probe.js';
 
@@ -58,7 +57,12 @@ export async function hashVideo(path: string, options: VideoHashOptions = {}): P
 async function hashVideoWithin(path: string, options: VideoHashOptions, deadline: number): Promise<VideoHashes> {
   const tools = await locateFfmpeg(options.ffmpeg);
   const remaining = () => Math.max(1, deadline - Date.now());
-  const info = await probeVideo(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining()), options.signal);
+  const mode = options.frames ?? DEFAULT_FRAME_MODE;
+  const info = await probeVideo(tools.ffprobe, path, {
+    timeoutMs: Math.min(PROBE_TIMEOUT_MS, remaining()),
+    signal: options.signal,
+    testKeyframeSkipping: mode.kind === 'keyframes',
+  });
   const maxPixels = options.maxVideoPixels ?? DEFAULT_MAX_VIDEO_PIXELS;
   if (info.width * info.height > maxPixels) {
     throw new VigieError(
@@ -70,13 +74,7 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
   if (info.sizeBeyondFfmpeg) {
     throw new VigieError('corrupt-video', `frame size ${info.width}x${info.height} is beyond what ffmpeg can decode`);
   }
-  const mode = options.frames ?? DEFAULT_FRAME_MODE;
   const warnings: string[] = [];
-  let selectKeyframes = false;
-  if (mode.kind === 'keyframes') {
-    const probeTimeout = Math.min(PROBE_TIMEOUT_MS, remaining());
-    selectKeyframes = !(await decoderSkipsNonKeyFrames(tools.ffprobe, path, probeTimeout, options.signal));
-  }
   const size = options.frameSize ?? { width: info.width, height: info.height };
   const hashes: { index: number; pdq: string; quality: number }[] = [];
   const extracted = await extractFrames(
@@ -87,7 +85,7 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
       sourceSize: { width: info.width, height: info.height },
       size: options.frameSize,
       fps: info.fps,
-      selectKeyframes,
+      selectKeyframes: info.skipsNonKeyFrames === false,
       timeoutMs: remaining(),
       signal: options.signal,
     },

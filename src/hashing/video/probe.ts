@@ -1,4 +1,11 @@
-/** ffprobe: is this a video, and what are its first video stream's size, rate, codec and duration. */
+/**
+ * ffprobe: is this a video, and what are its first video stream's size, rate, codec and duration; for keyframes mode,
+ * in the same call, whether its decoder honours `-skip_frame nokey`.
+ *
+ * That last question is detected, not guessed from the codec name: H.264, HEVC and MPEG-4 decoders honour the option,
+ * the VP9 and AV1 ones ignore it and output every frame. ffprobe decodes the first packets with the option set, and
+ * any non-key frame of the video stream in its output means the option was ignored.
+ */
 import { VigieError } from '../../core/errors.js';
 import { runToText, stderrSummary } from './process.js';
 
@@ -10,15 +17,30 @@ export interface VideoInfo {
   fps: number;
   /** Seconds; 0 when neither the stream nor the container says. */
   duration: number;
-  /** Seconds of the first timestamp, subtracted from frame timestamps. */
+  /**
+   * Where the video stream starts, in seconds after the start of the file. ffmpeg's output timestamps count from the
+   * file's start, so this is what to subtract to count from the stream's first frame.
+   */
   startTime: number;
   codec: string;
   container: string;
   /** The size was read from ffprobe's complaint that it is too large to decode (see probeVideo). */
   sizeBeyondFfmpeg?: boolean;
+  /** Asked for with `testKeyframeSkipping`: the decoder outputs only key frames under `-skip_frame nokey`. */
+  skipsNonKeyFrames?: boolean;
 }
 
+export interface ProbeOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  testKeyframeSkipping?: boolean;
+}
+
+/** Packets decoded (all streams together) to see whether non-key frames come out. */
+const PACKETS_TESTED = 40;
+
 interface ProbeStream {
+  index?: number;
   codec_type?: string;
   codec_name?: string;
   width?: number;
@@ -33,6 +55,7 @@ interface ProbeStream {
 interface ProbeOutput {
   streams?: ProbeStream[];
   format?: { duration?: string; format_name?: string; start_time?: string };
+  frames?: { stream_index?: number; key_frame?: number }[];
 }
 
 export function parseRate(text: string | undefined): { num: number; den: number } | undefined {
@@ -45,17 +68,15 @@ export function parseRate(text: string | undefined): { num: number; den: number 
 
 const seconds = (text: string | undefined) => (text !== undefined && Number.isFinite(Number(text)) ? Number(text) : undefined);
 
-export async function probeVideo(
-  ffprobe: string,
-  path: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<VideoInfo> {
+export async function probeVideo(ffprobe: string, path: string, options: ProbeOptions): Promise<VideoInfo> {
+  const { timeoutMs, signal, testKeyframeSkipping } = options;
   const args = [
     '-v', 'error',
+    ...(testKeyframeSkipping ? ['-skip_frame', 'nokey', '-read_intervals', `%+#${PACKETS_TESTED}`] : []),
     '-show_entries',
-    'stream=codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,duration,start_time:' +
-      'stream_disposition=attached_pic:format=duration,format_name,start_time',
+    'stream=index,codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,duration,start_time:' +
+      'stream_disposition=attached_pic:format=duration,format_name,start_time' +
+      (testKeyframeSkipping ? ':frame=stream_index,key_frame' : ''),
     '-of', 'json',
     // "file:" keeps a name like "http:x" or "-" from being read as a protocol or stdin.
     `file:${path}`,
@@ -83,15 +104,19 @@ export async function probeVideo(
   if (width <= 0 || height <= 0) throw new VigieError('corrupt-video', 'video stream has no frame size');
   const frameRate = parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate);
   if (!frameRate) throw new VigieError('corrupt-video', 'video stream has no frame rate');
+  const fileStart = seconds(output.format?.start_time) ?? 0;
   return {
     width,
     height,
     frameRate,
     fps: frameRate.num / frameRate.den,
     duration: seconds(stream.duration) ?? seconds(output.format?.duration) ?? 0,
-    startTime: seconds(stream.start_time) ?? seconds(output.format?.start_time) ?? 0,
+    startTime: (seconds(stream.start_time) ?? fileStart) - fileStart,
     codec: stream.codec_name ?? 'unknown',
     container: output.format?.format_name ?? 'unknown',
     ...(sizeBeyondFfmpeg && { sizeBeyondFfmpeg }),
+    ...(testKeyframeSkipping && {
+      skipsNonKeyFrames: !(output.frames ?? []).some((f) => f.stream_index === stream.index && f.key_frame === 0),
+    }),
   };
 }

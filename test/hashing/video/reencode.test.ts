@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHashError, type VideoFrameHash } from '../../../src/core/records.js';
 import { hashFile } from '../../../src/hashing/hash-file.js';
-import { decoderSkipsNonKeyFrames } from '../../../src/hashing/video/keyframes.js';
+import { probeVideo } from '../../../src/hashing/video/probe.js';
 import { compareVideos } from '../../../src/matching/video.js';
 import { ffmpeg, ffmpegAvailable } from '../../helpers/ffmpeg.js';
 
@@ -35,7 +35,9 @@ describe.skipIf(!canRun)('keyframes mode across re-encodings', () => {
     for (const [name, args] of Object.entries(variants)) {
       ffmpeg(args.map((a) => (a === 'source.mp4' ? at(a) : a)).concat(at(name)));
     }
-    for (const name of ['source.mp4', 'unrelated.mp4', ...Object.keys(variants)]) {
+    // Opus starts before the video (pre-skip): the file's start time is negative, the video's is not.
+    ffmpeg(['-i', at('vp9.webm'), '-f', 'lavfi', '-i', 'sine', '-t', '6', '-c:v', 'copy', '-c:a', 'libopus', at('vp9-audio.webm')]);
+    for (const name of ['source.mp4', 'unrelated.mp4', 'vp9-audio.webm', ...Object.keys(variants)]) {
       const record = await hashFile(at(name), { algorithms: [] });
       if (isHashError(record) || record.media !== 'video') throw new Error(`${name}: ${JSON.stringify(record)}`);
       frames.set(name, record.frames);
@@ -56,9 +58,16 @@ describe.skipIf(!canRun)('keyframes mode across re-encodings', () => {
   });
 
   it('detects that the VP9 decoder ignores -skip_frame and selects key frames instead', async () => {
-    expect(await decoderSkipsNonKeyFrames('ffprobe', at('source.mp4'), 10_000)).toBe(true);
-    expect(await decoderSkipsNonKeyFrames('ffprobe', at('vp9.webm'), 10_000)).toBe(false);
+    const probe = (name: string) => probeVideo('ffprobe', at(name), { timeoutMs: 10_000, testKeyframeSkipping: true });
+    expect(await probe('source.mp4')).toMatchObject({ skipsNonKeyFrames: true });
+    expect(await probe('vp9.webm')).toMatchObject({ skipsNonKeyFrames: false });
     expect((frames.get('vp9.webm') ?? []).map((f) => f.frame)).toEqual([0, 30, 60, 90, 120, 150]);
+  });
+
+  it('counts timestamps from the first video frame when audio starts earlier', () => {
+    expect((frames.get('vp9-audio.webm') ?? []).map((f) => [f.frame, f.timestamp])).toEqual(
+      (frames.get('source.mp4') ?? []).map((f) => [f.frame, f.timestamp]),
+    );
   });
 
   for (const name of Object.keys(variants)) {
