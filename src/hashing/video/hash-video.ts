@@ -77,6 +77,7 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
   const warnings: string[] = [];
   const size = options.frameSize ?? { width: info.width, height: info.height };
   const hashes: { index: number; pdq: string; quality: number }[] = [];
+  const lumaBuffer = new Float32Array(size.width * size.height);
   const extracted = await extractFrames(
     {
       ffmpeg: tools.ffmpeg,
@@ -90,7 +91,7 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
       signal: options.signal,
     },
     ({ index, rgb }) => {
-      const { hash, quality } = pdqFromLuma(lumaFromPixels(rgb, size.width, size.height, 3));
+      const { hash, quality } = pdqFromLuma(lumaFromPixels(rgb, size.width, size.height, 3, false, lumaBuffer));
       hashes.push({ index, pdq: hash, quality });
     },
   );
