@@ -71,6 +71,14 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
         `over the limit of ${maxPixels.toLocaleString('en')} (--max-video-pixels)`,
     );
   }
+  const scaled = options.frameSize;
+  if (scaled && scaled.width * scaled.height > maxPixels) {
+    throw new VigieError(
+      'too-large',
+      `--frame-size ${scaled.width}x${scaled.height} is over the limit of ${maxPixels.toLocaleString('en')} pixels ` +
+        '(--max-video-pixels)',
+    );
+  }
   if (info.sizeBeyondFfmpeg) {
     throw new VigieError('corrupt-video', `frame size ${info.width}x${info.height} is beyond what ffmpeg can decode`);
   }

@@ -82,6 +82,11 @@ describe.skipIf(!canRun)('bad video inputs', () => {
     });
   });
 
+  it('a --frame-size over the pixel limit', async () => {
+    const record = await hashFile(at('good.mp4'), { ...options, frameSize: { width: 16384, height: 16384 } });
+    expect(errorOf(record)).toMatchObject({ code: 'too-large', message: expect.stringMatching(/^--frame-size 16384x16384/) });
+  });
+
   describe('an ffmpeg whose decode hangs', () => {
     let fake: string;
     let seconds: string;
