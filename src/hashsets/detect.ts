@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { VigieError } from '../core/errors.js';
+import { VPDQ_LINE } from '../core/vpdq-line.js';
 import type { FormatName } from './formats/index.js';
-import { VPDQ_LINE } from './formats/vpdq.js';
 import { BSD_LINE, PLAIN_TYPE_BY_LENGTH } from './formats/plain.js';
 import { STORE_MAGIC } from './store-layout.js';
 

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
 import { checkImageSupport } from '../../hashing/environment.js';
+import { checkVideoSupport } from '../../hashing/video/environment.js';
 import { checkGeoSupport } from '../../net/environment.js';
 import { renderTable } from '../output.js';
 
 /** Every domain's environment checks; a domain with optional parts adds its function here. */
-const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkGeoSupport];
+const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport];
 
 export function registerDoctor(program: Command): void {
   program

@@ -7,6 +7,9 @@ import { isSignalName, type SignalName } from '../../core/signals/index.js';
 import { hashBatch } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
+import { parseFrameMode, parseFrameSize } from '../../hashing/video/frames.js';
+import { DEFAULT_MAX_VIDEO_PIXELS, DEFAULT_VIDEO_TIMEOUT_SECONDS } from '../../hashing/video/hash-video.js';
+import { VpdqDirectoryWriter } from '../../hashing/video/vpdq-writer.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
@@ -40,6 +43,7 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
     value: (r: HashRecord) => (isHashError(r) ? '' : abbreviate(r.hashes[name], table)),
   })),
   { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdq_quality : '') },
+  { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames.length : '') },
   {
     header: 'note',
     value: (r) => (isHashError(r) ? `${r.error.code}: ${r.error.message}` : (r.warnings ?? []).join('; ')),
@@ -49,10 +53,11 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
 export function registerHash(program: Command): void {
   program
     .command('hash')
-    .summary('hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash')
+    .summary('hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash, vPDQ')
     .description(
-      'Hash files and directories (recursively). Images get cryptographic and perceptual hashes; other files get\n' +
-        'cryptographic hashes only, with a record saying what they are. Files are recognised by content, not name.',
+      'Hash files and directories (recursively). Images get cryptographic and perceptual hashes, videos PDQ hashes\n' +
+        'of their frames (vPDQ, with ffmpeg); other files get cryptographic hashes only, with a record saying what\n' +
+        'they are. Files are recognised by content, not name.',
     )
     .argument('[paths...]', 'files or directories; "-" reads a list of paths from stdin')
     .option('--from <file>', 'read a list of paths, one per line')
@@ -65,6 +70,26 @@ export function registerHash(program: Command): void {
     .option('--dihedral', 'also the 8 PDQ rotation/flip variants (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)')
     .option('--pdq-fast', 'PDQ from a reduced-size decode (short side 640 px): faster, within a few bits of exact')
     .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
+    .option(
+      '--frames <mode>',
+      'video frames to hash: keyframes (default), fps:<n> (n per second) or all (the reference vPDQ mode)',
+      parseFrameMode,
+    )
+    .option('--frame-size <WxH>', 'scale video frames to this size before hashing (e.g. 128x128); default native', parseFrameSize)
+    .option('--vpdq-out <dir>', "also write each video's frame hashes to <dir>/<name>.txt in Meta's vPDQ format")
+    .option('--ffmpeg <path>', 'ffmpeg to use (default: $VIGIE_FFMPEG, ffmpeg-static if installed, then PATH)')
+    .option(
+      '--video-timeout <seconds>',
+      'give up on a video after this long',
+      parsePositiveInteger('--video-timeout'),
+      DEFAULT_VIDEO_TIMEOUT_SECONDS,
+    )
+    .option(
+      '--max-video-pixels <n>',
+      'refuse videos whose frames have more pixels than this',
+      parsePositiveInteger('--max-video-pixels'),
+      DEFAULT_MAX_VIDEO_PIXELS,
+    )
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism())
@@ -75,6 +100,8 @@ Examples:
   vigie hash samples/                       hash every file under samples/
   vigie hash -a sha256,pdq --dihedral a.jpg PDQ with its 8 dihedral variants
   find /case -name '*.jpg' | vigie hash - -f csv -o hashes.csv
+  vigie hash --frames all --vpdq-out vpdq/ clip.mp4   every frame, plus vpdq/clip.txt in Meta's format
+  vigie hash --frames fps:1 --frame-size 128x128 videos/   one frame per second, scaled to 128x128
 
 Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be hashed (its record has "error").`,
     )
@@ -83,23 +110,35 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
       const format = resolveFormat(options.format, options.output !== undefined);
       const entries: WalkEntry[] = [];
       for await (const entry of walkFiles(inputs)) entries.push(entry);
-      await writeBatch(
-        hashBatch(entries, {
-          algorithms: options.algorithms,
-          dihedral: options.dihedral,
-          pdqFast: options.pdqFast,
-          maxPixels: options.maxPixels,
-          jobs: options.jobs,
-        }),
-        {
-          format,
-          columns: hashColumns(options.algorithms, format === 'table'),
-          output: options.output,
-          label: 'hashing',
-          total: entries.length,
-          failure: (record) => (isHashError(record) ? { name: record.path, error: record.error } : undefined),
-          failedSummary: 'files could not be hashed',
-        },
-      );
+      const vpdqWriter = options.vpdqOut ? new VpdqDirectoryWriter(options.vpdqOut) : undefined;
+      const records = hashBatch(entries, {
+        algorithms: options.algorithms,
+        dihedral: options.dihedral,
+        pdqFast: options.pdqFast,
+        maxPixels: options.maxPixels,
+        frames: options.frames,
+        frameSize: options.frameSize,
+        ffmpeg: options.ffmpeg,
+        videoTimeout: options.videoTimeout,
+        maxVideoPixels: options.maxVideoPixels,
+        jobs: options.jobs,
+      });
+      await writeBatch(vpdqWriter ? writingVpdqFiles(records, vpdqWriter) : records, {
+        format,
+        columns: hashColumns(options.algorithms, format === 'table'),
+        output: options.output,
+        label: 'hashing',
+        total: entries.length,
+        failure: (record) => (isHashError(record) ? { name: record.path, error: record.error } : undefined),
+        failedSummary: 'files could not be hashed',
+      });
     });
+}
+
+/** Passes records through, writing each video's frame hashes as a vPDQ file on the way (`--vpdq-out`). */
+async function* writingVpdqFiles(records: AsyncIterable<HashRecord>, writer: VpdqDirectoryWriter) {
+  for await (const record of records) {
+    if (!isHashError(record) && record.media === 'video') await writer.write(record);
+    yield record;
+  }
 }
