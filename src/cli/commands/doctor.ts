@@ -15,7 +15,15 @@ export function registerDoctor(program: Command): void {
     .summary('check the tools and databases this machine provides')
     .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.')
     .option('--json', 'one JSON object per check')
-    .addHelpText('after', '\nExit codes: 0 everything required is present, 4 something required is missing.')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  vigie doctor                              a table of every part, its status and version
+  vigie doctor --json | jq 'select(.status != "ok")'
+
+Exit codes: 0 everything required is present, 4 something required is missing.`,
+    )
     .action(async (options: { json?: boolean }) => {
       const checks = (await Promise.all(CHECKS.map((check) => check()))).flat();
       if (options.json) {
