@@ -7,3 +7,13 @@ export { hashFile, DEFAULT_ALGORITHMS, type HashOptions } from './hashing/hash-f
 export { hashBatch, type BatchOptions } from './hashing/batch.js';
 export { walkFiles, type WalkEntry } from './core/files.js';
 export { pdqFromLuma, lumaFromPixels, type PdqResult } from './hashing/pdq.js';
+export type {
+  Category,
+  HashSetEntry,
+  HashSetVideo,
+  LoadedHashSet,
+  Provenance,
+  SignalArray,
+  VideoFrameRef,
+} from './core/hashset.js';
+export * from './hashsets/index.js';

@@ -1,0 +1,23 @@
+/** The hash sets domain: list formats in and out, the native store, manifests, signatures and verification. */
+export { loadHashSet, entriesOf, isNativeStore } from './store-reader.js';
+export { StoreWriter, writeHashSet, type StoreSummary, type StoreWriterOptions } from './store-writer.js';
+export { detectFormat, type DetectedFormat } from './detect.js';
+export { importHashSet, readList, type FileImportReport, type ImportResult, type ImportSetOptions } from './import.js';
+export type { ImportOptions, SkippedLine } from './import-context.js';
+export { DEFAULT_MAX_LINE_BYTES } from './lines.js';
+export { exportHashSet, formatEntries, type ExportOptions } from './export.js';
+export { FORMAT_NAMES, EXPORT_FORMATS, type FormatName } from './formats/index.js';
+export { parseColumnMap } from './formats/csv.js';
+export { buildManifest, writeManifest, readManifest, manifestPathOf, type Manifest } from './manifest.js';
+export { generateKeys, signFile, checkSignature, signaturePathOf } from './signing.js';
+export { verifyHashSet, formatProblem, type VerifyOptions, type VerifyProblem, type VerifyReport } from './verify.js';
+export {
+  hashSetStats,
+  diffHashSets,
+  mergeHashSets,
+  type HashSetStats,
+  type HashSetDiff,
+  type DiffChange,
+  type MergeResult,
+  type MergeConflict,
+} from './operations.js';
