@@ -17,3 +17,13 @@ export type {
   VideoFrameRef,
 } from './core/hashset.js';
 export * from './hashsets/index.js';
+export { hashVideo, type VideoHashOptions, type VideoHashes } from './hashing/video/hash-video.js';
+export { parseFrameMode, parseFrameSize, type FrameMode, type FrameSize } from './hashing/video/frames.js';
+export { formatVpdq, parseVpdq, type ParseVpdqOptions } from './hashing/video/vpdq-format.js';
+export {
+  compareVideos,
+  DEFAULT_VIDEO_MATCH_THRESHOLDS,
+  type CompareVideosOptions,
+  type VideoComparison,
+  type VideoMatchVariant,
+} from './matching/video.js';

@@ -6,8 +6,9 @@ import type { SignalName } from '../core/signals/index.js';
 import { DIGEST_NAMES, digestFile, type DigestName } from './crypto.js';
 import { IMAGE_SIGNALS, hashImage, type ImageSignalName } from './image.js';
 import { sniffFile } from './sniff.js';
+import { hashVideo, type VideoHashOptions } from './video/hash-video.js';
 
-export interface HashOptions {
+export interface HashOptions extends Omit<VideoHashOptions, 'signal'> {
   /** Which hashes to compute; those that do not apply to a file's media are skipped for it. */
   algorithms: readonly SignalName[];
   /** Also the 8 PDQ dihedral variants. */
@@ -21,6 +22,11 @@ export interface HashOptions {
 export const DEFAULT_ALGORITHMS: readonly SignalName[] = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash'];
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.gif', '.webp', '.bmp', '.tif', '.tiff', '.heic', '.avif']);
+/** Files named like this go to ffprobe even when their first bytes are not a known video signature. */
+const VIDEO_EXTENSIONS = new Set([
+  '.mp4', '.m4v', '.mov', '.3gp', '.3g2', '.mkv', '.webm', '.avi', '.flv', '.ts', '.mts', '.m2ts', '.mpg', '.mpeg',
+  '.wmv', '.asf', '.ogv', '.vob',
+]);
 
 /** Hashes one file. Never throws: a file that cannot be hashed gives a record with `error`. */
 export async function hashFile(path: string, options: HashOptions): Promise<HashRecord> {
@@ -56,9 +62,25 @@ async function hashFileOrThrow(path: string, options: HashOptions): Promise<Hash
       ...(image.warnings.length > 0 && { warnings: image.warnings }),
     };
   }
+  if (sniffed.media === 'video' || VIDEO_EXTENSIONS.has(extname(path).toLowerCase())) {
+    if (bytes === 0) throw new VigieError('not-a-video', `named like a video (${extname(path)}) but empty`);
+    const video = await hashVideo(path, options);
+    return {
+      path,
+      media: 'video',
+      bytes,
+      width: video.width,
+      height: video.height,
+      duration: video.duration,
+      fps: video.fps,
+      codec: video.codec,
+      hashes,
+      frames: video.frames,
+      ...(video.warnings.length > 0 && { warnings: video.warnings }),
+    };
+  }
   const warnings: string[] = [];
   if (bytes === 0) warnings.push('empty file');
-  else if (sniffed.media === 'video') warnings.push(`video (${sniffed.format}): frame hashing is not available yet`);
   else if (IMAGE_EXTENSIONS.has(extname(path).toLowerCase())) {
     warnings.push(`named like an image (${extname(path)}) but its content is not an image`);
   }

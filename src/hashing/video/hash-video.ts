@@ -1,0 +1,122 @@
+/** A video file → its PDQ frame hashes (vPDQ), with the stream's properties. */
+import { VigieError } from '../../core/errors.js';
+import type { VideoFrameHash } from '../../core/records.js';
+import { lumaFromPixels, pdqFromLuma } from '../pdq.js';
+import { DEFAULT_FRAME_MODE, extractFrames, type ExtractResult, type FrameMode, type FrameSize } from './frames.js';
+import { decoderSkipsNonKeyFrames } from './keyframes.js';
+import { locateFfmpeg } from './locate.js';
+import { probeVideo, type VideoInfo } from './probe.js';
+
+/** 10 minutes per file: generous for long videos in keyframes mode; `--video-timeout` changes it. */
+export const DEFAULT_VIDEO_TIMEOUT_SECONDS = 600;
+
+/**
+ * 8192x4320 (8K, DCI width): above this a stream is refused before decoding. A decoded RGB frame and PDQ's float
+ * buffers take about 11 bytes per pixel, so the limit keeps one file's memory near 400 MB (`--max-video-pixels`).
+ */
+export const DEFAULT_MAX_VIDEO_PIXELS = 8192 * 4320;
+
+export interface VideoHashOptions {
+  frames?: FrameMode;
+  /** Scale every frame to this size before hashing (aspect ratio not kept), e.g. 128x128. */
+  frameSize?: FrameSize;
+  /** Path of ffmpeg; ffprobe is looked for beside it (see locate.ts for the default search). */
+  ffmpeg?: string;
+  /** Per-file limit in seconds, probing included. */
+  videoTimeout?: number;
+  maxVideoPixels?: number;
+  signal?: AbortSignal;
+}
+
+export interface VideoHashes {
+  width: number;
+  height: number;
+  duration: number;
+  fps: number;
+  codec: string;
+  frames: VideoFrameHash[];
+  warnings: string[];
+}
+
+const PROBE_TIMEOUT_MS = 60_000;
+
+const roundMilliseconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+export async function hashVideo(path: string, options: VideoHashOptions = {}): Promise<VideoHashes> {
+  const tools = await locateFfmpeg(options.ffmpeg);
+  const deadline = Date.now() + (options.videoTimeout ?? DEFAULT_VIDEO_TIMEOUT_SECONDS) * 1000;
+  const remaining = () => Math.max(1, deadline - Date.now());
+  const info = await probeVideo(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining()));
+  const maxPixels = options.maxVideoPixels ?? DEFAULT_MAX_VIDEO_PIXELS;
+  if (info.width * info.height > maxPixels) {
+    throw new VigieError(
+      'too-large',
+      `video is ${info.width}x${info.height} (${(info.width * info.height).toLocaleString('en')} pixels per frame), ` +
+        `over the limit of ${maxPixels.toLocaleString('en')} (--max-video-pixels)`,
+    );
+  }
+  const mode = options.frames ?? DEFAULT_FRAME_MODE;
+  const warnings: string[] = [];
+  let selectKeyframes = false;
+  if (mode.kind === 'keyframes') {
+    selectKeyframes = !(await decoderSkipsNonKeyFrames(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining())));
+  }
+  const size = options.frameSize ?? { width: info.width, height: info.height };
+  const hashes: { index: number; pdq: string; quality: number }[] = [];
+  const extracted = await extractFrames(
+    {
+      ffmpeg: tools.ffmpeg,
+      path,
+      mode,
+      sourceSize: { width: info.width, height: info.height },
+      size: options.frameSize,
+      fps: info.fps,
+      selectKeyframes,
+      timeoutMs: remaining(),
+      signal: options.signal,
+    },
+    ({ index, rgb }) => {
+      const { hash, quality } = pdqFromLuma(lumaFromPixels(rgb, size.width, size.height, 3));
+      hashes.push({ index, pdq: hash, quality });
+    },
+  );
+  checkExit(extracted, warnings);
+  const frames = hashes.map(({ index, pdq, quality }) => ({ ...framePosition(index, extracted, info), pdq, quality }));
+  return {
+    width: info.width,
+    height: info.height,
+    duration: roundMilliseconds(info.duration),
+    fps: roundMilliseconds(info.fps),
+    codec: info.codec,
+    frames,
+    warnings,
+  };
+}
+
+/**
+ * Frame number and timestamp. In `all` and `fps` modes the number counts decoded frames and the timestamp is
+ * number / frame rate, as in Meta's files. In keyframes mode only key frames are decoded, so the number is derived
+ * from the frame's presentation time (exact for constant frame rate).
+ */
+function framePosition(index: number, extracted: ExtractResult, info: VideoInfo): Omit<VideoFrameHash, 'pdq' | 'quality'> {
+  if (extracted.ptsTimes.length === 0) {
+    const frame = index * extracted.step;
+    return { frame, timestamp: roundMilliseconds(frame / info.fps) };
+  }
+  const pts = extracted.ptsTimes[index];
+  const seconds = Number.isFinite(pts) ? Math.max(0, pts - info.startTime) : 0;
+  return { frame: Math.round(seconds * info.fps), timestamp: roundMilliseconds(seconds) };
+}
+
+function checkExit(extracted: ExtractResult, warnings: string[]): void {
+  const { result, frameCount, errors } = extracted;
+  const firstError = errors[0] ?? 'no message';
+  if (result.code !== 0) {
+    if (frameCount === 0) throw new VigieError('corrupt-video', `cannot decode video: ${firstError}`);
+    warnings.push(`decoding stopped with an error after ${frameCount} frames: ${firstError}`);
+  } else if (errors.length > 0) {
+    warnings.push(`decoder reported errors (damaged file?): ${firstError}`);
+  }
+  if (frameCount === 0 && result.code === 0) warnings.push('no frame could be decoded');
+  if (extracted.trailingBytes > 0) warnings.push('the last frame was incomplete and was not hashed');
+}
