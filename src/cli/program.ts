@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, VigieError } from '../core/errors.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHash } from './commands/hash.js';
+import { registerMatch } from './commands/match.js';
 import { registerHashset } from './commands/hashset.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -24,6 +25,7 @@ Exit codes: 0 ok, 1 findings (when asked to fail on them), 2 usage error, 3 inpu
 Docs: README.md. Run "vigie <command> --help" for a command's options and examples.`,
   );
   registerHash(program);
+  registerMatch(program);
   registerHashset(program);
   registerDoctor(program);
   for (const command of program.commands) command.exitOverride();

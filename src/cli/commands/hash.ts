@@ -12,9 +12,9 @@ import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
 
 /** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
-const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
+export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
 
-function parseAlgorithms(list: string): SignalName[] {
+export function parseAlgorithms(list: string): SignalName[] {
   const names = list
     .split(',')
     .map((name) => name.trim().toLowerCase())
