@@ -60,7 +60,8 @@ export async function openIndexes(set: LoadedHashSet, options: OpenIndexesOption
   }
   const indexes = buildAll(arrays);
   try {
-    await writeFileAtomic(path, serializeIndexes(set, indexes));
+    // As private as the set: bucket tables give away bits of every hash.
+    await writeFileAtomic(path, serializeIndexes(set, indexes), { mode: 0o600 });
   } catch (error) {
     options.report?.(`cannot save index ${path} (${(error as Error).message}): using it from memory`);
   }
@@ -113,6 +114,9 @@ async function readIndexFile(path: string, set: LoadedHashSet, arrays: SignalArr
   const headerLength = view.getUint32(MAGIC.length, true);
   const bodyStart = padded(MAGIC.length + 4 + headerLength);
   if (bodyStart > file.byteLength) throw new Error('is truncated');
+  if (file.subarray(MAGIC.length + 4 + headerLength, bodyStart).some((byte) => byte !== 0)) {
+    throw new Error('has a damaged header');
+  }
   let header: IndexFileHeader;
   try {
     header = JSON.parse(Buffer.from(file.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)).toString());
