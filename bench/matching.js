@@ -107,7 +107,7 @@ for (const size of sizes) {
     const rss = process.memoryUsage().rss;
     const single = timeQueries(index, queries, queryCount);
     // --dihedral: 8 hashes per input, of which (for planted inputs) one is near a set hash.
-    const dihedralInputs = Math.floor(queryCount / 8);
+    const dihedralInputs = Math.floor(queryCount / 32);
     const dihedral = timeQueries(index, queries, dihedralInputs * 8);
     let found = 0;
     let plantedTotal = 0;

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { createAtomicWriteStream, type AtomicWriteStream } from '../core/atomic.js';
 import { VigieError } from '../core/errors.js';
+import type { Progress } from './progress.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'csv', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -74,4 +75,28 @@ export function renderTable(headers: string[], rows: string[][]): string {
       .join('  ')
       .trimEnd();
   return `${[line(headers), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n')}\n`;
+}
+
+/**
+ * Writes the records a batch yields (those `keep` lets through), ticking the progress bar; if the batch fails, an
+ * `-o` file is left as it was.
+ */
+export async function writeRecords<T>(
+  writer: RecordWriter<T>,
+  progress: Progress,
+  records: AsyncIterable<T>,
+  keep: (record: T) => boolean = () => true,
+): Promise<void> {
+  try {
+    for await (const record of records) {
+      progress.tick();
+      if (keep(record)) writer.write(record);
+    }
+  } catch (error) {
+    progress.done();
+    await writer.abort();
+    throw error;
+  }
+  progress.done();
+  await writer.close();
 }

@@ -1,28 +1,18 @@
 import type { SignalArray } from '../core/hashset.js';
-import { hashWords, loadQueryWords } from './hamming.js';
-import { HitBuffer, type HashIndex, type IndexHit } from './hash-index.js';
+import { WordIndex, type HashIndex, type IndexHit } from './hash-index.js';
 
 /**
  * Equality lookup for cryptographic hashes: an open-addressing table (linear probing, at most half full) of
  * positions into the set's own hash array, keyed on the first 32-bit word. Duplicates in the set are all returned.
  */
-export class ExactIndex implements HashIndex {
+export class ExactIndex extends WordIndex implements HashIndex {
   readonly kind = 'exact';
-  private readonly words: Uint32Array;
-  private readonly wordsPerHash: number;
-  private readonly queryWords: Uint32Array;
-  private readonly hits = new HitBuffer();
   /** Position + 1 of a hash, 0 for an empty slot. */
   private readonly slots: Uint32Array;
   private readonly shift: number;
 
-  constructor(
-    readonly array: SignalArray,
-    slots?: Uint32Array,
-  ) {
-    this.words = hashWords(array);
-    this.wordsPerHash = array.width / 4;
-    this.queryWords = new Uint32Array(this.wordsPerHash);
+  constructor(array: SignalArray, slots?: Uint32Array) {
+    super(array);
     this.slots = slots ?? new Uint32Array(tableSize(array.count));
     this.shift = 32 - Math.log2(this.slots.length);
     if (!slots) for (let id = 0; id < array.count; id++) this.insert(id);
@@ -35,7 +25,7 @@ export class ExactIndex implements HashIndex {
   }
 
   query(hash: Uint8Array): IndexHit[] {
-    const query = loadQueryWords(hash, this.queryWords);
+    const query = this.loadQuery(hash);
     const mask = this.slots.length - 1;
     for (let slot = this.home(query[0]); this.slots[slot] !== 0; slot = (slot + 1) & mask) {
       const id = this.slots[slot] - 1;

@@ -1,4 +1,5 @@
 import type { SignalArray } from '../core/hashset.js';
+import { hashWords, loadQueryWords } from './hamming.js';
 
 /** One hash of the indexed array within the threshold: its position in the array and its distance to the query. */
 export interface IndexHit {
@@ -46,5 +47,23 @@ export class HitBuffer {
     this.length = 0;
     hits.sort((a, b) => a.distance - b.distance || a.index - b.index);
     return hits.filter((hit, i) => i === 0 || hit.index !== hits[i - 1].index);
+  }
+}
+
+/** What every index keeps: the set's hashes as 32-bit words, and query and hit buffers reused from query to query. */
+export abstract class WordIndex {
+  protected readonly words: Uint32Array;
+  protected readonly wordsPerHash: number;
+  protected readonly hits = new HitBuffer();
+  private readonly queryWords: Uint32Array;
+
+  constructor(readonly array: SignalArray) {
+    this.words = hashWords(array);
+    this.wordsPerHash = array.width / 4;
+    this.queryWords = new Uint32Array(this.wordsPerHash);
+  }
+
+  protected loadQuery(hash: Uint8Array): Uint32Array {
+    return loadQueryWords(hash, this.queryWords);
   }
 }

@@ -1,7 +1,7 @@
 import type { SignalArray } from '../core/hashset.js';
 import { flipMasks } from './flip-masks.js';
-import { hashWords, loadQueryWords, wordDistance } from './hamming.js';
-import { HitBuffer, type HashIndex, type IndexHit } from './hash-index.js';
+import { hashWords, wordDistance } from './hamming.js';
+import { WordIndex, type HashIndex, type IndexHit } from './hash-index.js';
 import { LinearIndex } from './linear-index.js';
 import { chunkRadius, costExceedsScan, type MihLayout } from './mih-layout.js';
 
@@ -25,29 +25,24 @@ const SPILLED = 0x80000000;
  *
  * Everything lives in one Uint32Array (header, slots, overflow), so saving is one write and loading one read.
  */
-export class MihIndex implements HashIndex {
+export class MihIndex extends WordIndex implements HashIndex {
   readonly kind = 'mih';
   readonly layout: MihLayout;
-  private readonly words: Uint32Array;
-  private readonly wordsPerHash: number;
   private readonly slice: number;
   private readonly slots: Uint32Array;
   private readonly overflow: Uint32Array;
-  private readonly queryWords: Uint32Array;
-  private readonly hits = new HitBuffer();
   private readonly scan: LinearIndex;
   private candidates = new Uint32Array(4096);
   /** Keeps the touch pass from being optimised away. */
   private touchSink = 0;
 
   private constructor(
-    readonly array: SignalArray,
+    array: SignalArray,
     private readonly data: Uint32Array,
   ) {
+    super(array);
     this.layout = { chunks: data[0], bits: data[1] };
     if (data[2] !== array.count || data[3] !== array.width) throw new RangeError('index does not fit the set');
-    this.words = hashWords(array);
-    this.wordsPerHash = array.width / 4;
     this.slice = Math.floor((array.width * 8) / this.layout.chunks);
     const slotsLength = this.layout.chunks * 2 * 2 ** this.layout.bits;
     if (this.layout.bits > this.slice || data.length !== HEADER_WORDS + slotsLength + data[4]) {
@@ -55,7 +50,6 @@ export class MihIndex implements HashIndex {
     }
     this.slots = data.subarray(HEADER_WORDS, HEADER_WORDS + slotsLength);
     this.overflow = data.subarray(HEADER_WORDS + slotsLength);
-    this.queryWords = new Uint32Array(this.wordsPerHash);
     this.scan = new LinearIndex(array);
   }
 
@@ -121,7 +115,7 @@ export class MihIndex implements HashIndex {
   query(hash: Uint8Array, threshold: number): IndexHit[] {
     const { chunks, bits } = this.layout;
     if (costExceedsScan(this.layout, this.array.count, threshold)) return this.scan.query(hash, threshold);
-    const query = loadQueryWords(hash, this.queryWords);
+    const query = this.loadQuery(hash);
     const { words, wordsPerHash, slots, overflow, hits, slice } = this;
     const buckets = 2 ** bits;
     // Gather every candidate first, then touch each candidate's hash, then check them: each pass is a tight loop of

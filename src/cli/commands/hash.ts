@@ -8,7 +8,7 @@ import { hashBatch } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { createRecordWriter, resolveFormat, writeRecords, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
 
 /** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
@@ -40,8 +40,18 @@ const hashColumns = (algorithms: SignalName[]): Column<HashRecord>[] => [
   },
 ];
 
+/** How media are decoded, how many at once, and where records go: shared by every command that hashes files. */
+export function addMediaCommandOptions(command: Command): Command {
+  return command
+    .option('--pdq-fast', 'PDQ from a reduced-size decode (short side 640 px): faster, within a few bits of exact')
+    .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
+    .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism());
+}
+
 export function registerHash(program: Command): void {
-  program
+  const command = program
     .command('hash')
     .summary('hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash')
     .description(
@@ -56,12 +66,8 @@ export function registerHash(program: Command): void {
       parseAlgorithms,
       [...DEFAULT_ALGORITHMS],
     )
-    .option('--dihedral', 'also the 8 PDQ rotation/flip variants (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)')
-    .option('--pdq-fast', 'PDQ from a reduced-size decode (short side 640 px): faster, within a few bits of exact')
-    .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
-    .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
-    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism())
+    .option('--dihedral', 'also the 8 PDQ rotation/flip variants (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)');
+  addMediaCommandOptions(command)
     .addHelpText(
       'after',
       `
@@ -80,28 +86,20 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
       const writer = createRecordWriter(format, hashColumns(options.algorithms), options.output);
       const progress = createProgress('hashing', entries.length);
       let failed = 0;
-      try {
-        for await (const record of hashBatch(entries, {
-          algorithms: options.algorithms,
-          dihedral: options.dihedral,
-          pdqFast: options.pdqFast,
-          maxPixels: options.maxPixels,
-          jobs: options.jobs,
-        })) {
-          if (isHashError(record)) {
-            failed++;
-            process.stderr.write(`\rvigie: ${record.path}: ${record.error.message}\n`);
-          }
-          writer.write(record);
-          progress.tick();
+      const records = hashBatch(entries, {
+        algorithms: options.algorithms,
+        dihedral: options.dihedral,
+        pdqFast: options.pdqFast,
+        maxPixels: options.maxPixels,
+        jobs: options.jobs,
+      });
+      await writeRecords(writer, progress, records, (record) => {
+        if (isHashError(record)) {
+          failed++;
+          process.stderr.write(`\rvigie: ${record.path}: ${record.error.message}\n`);
         }
-      } catch (error) {
-        progress.done();
-        await writer.abort();
-        throw error;
-      }
-      progress.done();
-      await writer.close();
+        return true;
+      });
       if (failed > 0) {
         process.stderr.write(`vigie: ${failed} of ${entries.length} files could not be hashed\n`);
         process.exitCode = ExitCode.input;

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles } from '../../core/files.js';
@@ -6,14 +5,13 @@ import { isMatchError, type MatchOutput } from '../../core/match.js';
 import type { HashRecord } from '../../core/records.js';
 import type { SignalName } from '../../core/signals/index.js';
 import { hashBatch } from '../../hashing/batch.js';
-import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { loadHashSet } from '../../hashsets/index.js';
 import { readHashRecords } from '../../matching/hash-records.js';
 import { Matcher, notComparable } from '../../matching/matcher.js';
-import { collectInputs, parsePositiveInteger, parseThresholds } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { collectInputs, parseThresholds } from '../inputs.js';
+import { createRecordWriter, resolveFormat, writeRecords, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
-import { HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
+import { addMediaCommandOptions, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
 
 const matchColumns: Column<MatchOutput>[] = [
   { header: 'path', value: (r) => r.path },
@@ -62,7 +60,7 @@ function algorithmsFor(setSignals: SignalName[], requested: SignalName[] | undef
 }
 
 export function registerMatch(program: Command): void {
-  program
+  const command = program
     .command('match')
     .summary('match media or hashes against hash sets (exact and perceptual)')
     .description(
@@ -82,12 +80,8 @@ export function registerMatch(program: Command): void {
     .option('--only-unmatched', 'output only inputs that did not match (errors are always output)')
     .option('--fail-on-match', 'exit 1 when any input matched')
     .option('-a, --algorithms <list>', `hashes to compute (default: those the sets hold, plus sha256)`, parseAlgorithms)
-    .option('--pdq-fast', 'PDQ from a reduced-size decode (see vigie hash)')
-    .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
-    .option('--no-index-cache', 'build indexes in memory, do not read or write <set>.mih files')
-    .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
-    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism())
+    .option('--no-index-cache', 'build indexes in memory, do not read or write <set>.mih files');
+  addMediaCommandOptions(command)
     .addHelpText(
       'after',
       `
@@ -141,28 +135,21 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
       const writer = createRecordWriter(format, matchColumns, options.output);
       const progress = createProgress('matching', total);
       const counts = { inputs: 0, matched: 0, unmatched: 0, errors: 0 };
-      try {
-        for await (const record of records) {
-          const result = matcher.match(record);
-          counts.inputs++;
-          progress.tick();
-          if (isMatchError(result)) {
-            counts.errors++;
-            process.stderr.write(`\rvigie: ${result.path}: ${result.error.message}\n`);
-          } else if (result.matches.length > 0) counts.matched++;
-          else counts.unmatched++;
-          const matched = !isMatchError(result) && result.matches.length > 0;
-          const unmatched = !isMatchError(result) && result.matches.length === 0;
-          if ((options.onlyMatched && unmatched) || (options.onlyUnmatched && matched)) continue;
-          writer.write(result);
+      const results = (async function* () {
+        for await (const record of records) yield matcher.match(record);
+      })();
+      await writeRecords(writer, progress, results, (result) => {
+        counts.inputs++;
+        if (isMatchError(result)) {
+          counts.errors++;
+          process.stderr.write(`\rvigie: ${result.path}: ${result.error.message}\n`);
+          return true;
         }
-      } catch (error) {
-        progress.done();
-        await writer.abort();
-        throw error;
-      }
-      progress.done();
-      await writer.close();
+        const matched = result.matches.length > 0;
+        if (matched) counts.matched++;
+        else counts.unmatched++;
+        return matched ? !options.onlyUnmatched : !options.onlyMatched;
+      });
       process.stderr.write(
         `vigie: ${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${counts.errors} errors\n`,
       );
