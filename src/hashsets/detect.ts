@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { VigieError } from '../core/errors.js';
 import type { FormatName } from './formats/index.js';
 import { VPDQ_LINE } from './formats/vpdq.js';
-import { PLAIN_TYPE_BY_LENGTH } from './formats/plain.js';
+import { BSD_LINE, PLAIN_TYPE_BY_LENGTH } from './formats/plain.js';
 import { STORE_MAGIC } from './store-layout.js';
 
 const SNIFF_BYTES = 65536;
@@ -45,6 +45,7 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   // The last sniffed line may be cut off at 64 KiB.
   const whole = content.length > 1 && text.length >= SNIFF_BYTES ? content.slice(0, -1) : content;
   if (whole.length > 0 && whole.every((l) => VPDQ_LINE.test(l))) return 'vpdq';
+  if (whole.length > 0 && whole.every((l) => BSD_LINE.test(l))) return 'plain';
   // Plain when most lines are hex of one length: a few bad lines are the importer's to report, line by line.
   const lengths = whole.map((l) => /^([0-9a-fA-F]+)(\s|$)/.exec(l)?.[1].length ?? 0);
   const common = mostCommon(lengths);

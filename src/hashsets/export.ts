@@ -41,7 +41,8 @@ export async function exportHashSet(setPath: string, format: FormatName, output:
     await file.commit();
   } catch (error) {
     await file.abort();
-    throw error;
+    if (error instanceof VigieError) throw error;
+    throw new VigieError('unwritable', `cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const skipped = Object.values(skips).reduce((sum, n) => sum + n, 0);
   return { written: written - skipped, skips };

@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
@@ -29,6 +31,7 @@ export async function readList(
   path: string,
   options: ImportOptions & { format?: FormatName },
 ): Promise<{ format: DetectedFormat; context: ImportContext; entries: AsyncGenerator<HashSetEntry> }> {
+  await assertReadableFile(path);
   const format = options.format ?? (await detectFormat(path));
   const context = new ImportContext(path, format, options);
   if (format === 'native') {
@@ -42,6 +45,17 @@ export async function readList(
     return { format, context, entries };
   }
   return { format, context, entries: FORMATS[format].read(context) };
+}
+
+/** A missing, unreadable or non-regular input is a clear input error, not a stack trace from deep in a reader. */
+async function assertReadableFile(path: string): Promise<void> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new VigieError(error.code === 'ENOENT' ? 'not-found' : 'unreadable', `cannot read ${path}: ${error.code ?? 'error'}`);
+  });
+  if (!info.isFile()) throw new VigieError('not-a-file', `${path} is not a regular file`);
+  await access(path, constants.R_OK).catch(() => {
+    throw new VigieError('unreadable', `cannot read ${path}: permission denied`);
+  });
 }
 
 export function reportOf(format: DetectedFormat, context: ImportContext): FileImportReport {

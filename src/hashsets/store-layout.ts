@@ -43,8 +43,12 @@ export interface StoreHeader {
   contentSha256: string;
   thresholds: Partial<Record<SignalName, number>>;
   signals: SignalHeader[];
-  /** UTF-8 JSON array of the distinct entry records (EntryRecord) that hashes point to by index. */
-  recordTable: SectionRef;
+  /** Number of entry records (EntryRecord) that hashes point to by index. */
+  recordCount: number;
+  /** The records' UTF-8 JSON texts, one after the other. */
+  records: SectionRef;
+  /** f64 × (recordCount + 1): record n is bytes [offsets[n], offsets[n + 1]) of `records`. */
+  recordOffsets: SectionRef;
 }
 
 /**

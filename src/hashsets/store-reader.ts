@@ -18,6 +18,8 @@ import {
   type StoreHeader,
 } from './store-layout.js';
 
+const RECORD_CACHE_LIMIT = 65_536;
+
 /** True when the file starts with the native store's magic (used by format detection). */
 export async function isNativeStore(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -58,9 +60,11 @@ export function readStoreHeader(path: string, file: Buffer): { version: number; 
   }
   const inBounds = (ref: SectionRef | undefined, expected: number) =>
     ref !== undefined && ref.offset >= PRELUDE_BYTES && ref.length === expected && ref.offset + ref.length <= headerOffset;
-  if (!Array.isArray(header.signals) || !inBounds(header.recordTable, header.recordTable?.length)) {
-    throw corrupt(path, 'header incomplete');
-  }
+  const recordsOk =
+    Number.isInteger(header.recordCount) &&
+    inBounds(header.records, header.records?.length) &&
+    inBounds(header.recordOffsets, (header.recordCount + 1) * 8);
+  if (!Array.isArray(header.signals) || !recordsOk) throw corrupt(path, 'header incomplete');
   for (const signal of header.signals) {
     if (!isSignalName(signal.signal) || signalType(signal.signal).bits / 8 !== signal.width) {
       throw corrupt(path, `unknown signal "${String(signal.signal)}"`);
@@ -136,17 +140,24 @@ export async function loadHashSet(path: string): Promise<LoadedHashSet> {
       timestamps: signal.timestamps && view(file, signal.timestamps, Float64Array),
     });
   }
-  let recordTable: EntryRecord[] | undefined;
-  const records = () => {
-    if (!recordTable) {
-      const { offset, length } = header.recordTable;
-      try {
-        recordTable = JSON.parse(file.subarray(offset, offset + length).toString('utf8')) as EntryRecord[];
-      } catch {
-        throw corrupt(path, 'record table is not JSON');
-      }
+  const recordOffsets = view(file, header.recordOffsets, Float64Array);
+  const recordCache = new Map<number, EntryRecord>();
+  /** Record n, decoded on demand; the cache is bounded, since a list may have a record per line. */
+  const recordAt = (n: number): EntryRecord => {
+    let record = recordCache.get(n);
+    if (record) return record;
+    if (!(n < header.recordCount)) throw corrupt(path, `record ${n} does not exist`);
+    const start = header.records.offset + recordOffsets[n];
+    const end = header.records.offset + recordOffsets[n + 1];
+    if (!(start <= end && end <= header.records.offset + header.records.length)) throw corrupt(path, `record ${n} out of bounds`);
+    try {
+      record = JSON.parse(file.toString('utf8', start, end)) as EntryRecord;
+    } catch {
+      throw corrupt(path, `record ${n} is not JSON`);
     }
-    return recordTable;
+    if (recordCache.size >= RECORD_CACHE_LIMIT) recordCache.clear();
+    recordCache.set(n, record);
+    return record;
   };
   const entry = (signal: SignalName, index: number): HashSetEntry => {
     const column = columns.get(signal);
@@ -154,8 +165,7 @@ export async function loadHashSet(path: string): Promise<LoadedHashSet> {
       throw new RangeError(`no ${signal} hash number ${index} in ${basename(path)}`);
     }
     const { width, hashes, qualities } = column.array;
-    const record = records()[column.records[index]];
-    if (!record) throw corrupt(path, `${signal} hash ${index} points to a missing record`);
+    const record = recordAt(column.records[index]);
     const frame = column.frames && column.timestamps
       ? { frame: column.frames[index], timestamp: column.timestamps[index] }
       : undefined;

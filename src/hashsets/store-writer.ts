@@ -43,7 +43,17 @@ class Spill {
 
   putHex(hex: string, width: number): void {
     const at = this.reserve(width);
-    if (this.buffer.write(hex, at, width, 'hex') !== width) throw new RangeError(`bad hex for a ${width}-byte hash`);
+    if (this.buffer.write(hex, at, width, 'hex') !== width) throw new VigieError('bad-hash', `bad hex in a ${width}-byte hash`);
+  }
+
+  putBytes(bytes: Buffer): void {
+    if (bytes.length > this.buffer.length) {
+      this.flush();
+      for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+      this.bytes += bytes.length;
+      return;
+    }
+    bytes.copy(this.buffer, this.reserve(bytes.length));
   }
 
   putU32(value: number): void {
@@ -101,6 +111,8 @@ export interface StoreSummary {
 }
 
 const MAX_U32 = 0xffffffff;
+/** Distinct records remembered for reuse while writing; beyond this the memory is cleared and starts again. */
+const RECORD_INDEX_LIMIT = 100_000;
 
 /**
  * Writes a native store (hashsets/FORMAT.md) from entries added one at a time. Sections are spilled to temporary
@@ -111,7 +123,9 @@ export class StoreWriter {
   private readonly spillDir: string;
   private readonly signals = new Map<SignalName, SignalSpills>();
   private readonly recordIndex = new Map<string, number>();
-  private readonly recordTable: string[] = [];
+  private readonly recordTexts: Spill;
+  private readonly recordOffsets: Spill;
+  private recordCount = 0;
   private finished = false;
   private previous: { entry: HashSetEntry; number: number } | undefined;
 
@@ -119,7 +133,14 @@ export class StoreWriter {
     readonly target: string,
     private readonly options: StoreWriterOptions,
   ) {
-    this.spillDir = mkdtempSync(join(dirname(target), `.${basename(target)}.spill-`));
+    try {
+      this.spillDir = mkdtempSync(join(dirname(target), `.${basename(target)}.spill-`));
+    } catch (error) {
+      throw new VigieError('unwritable', `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    this.recordTexts = new Spill(join(this.spillDir, 'records'));
+    this.recordOffsets = new Spill(join(this.spillDir, 'record-offsets'));
+    this.recordOffsets.putF64(0);
   }
 
   /** Adds one entry; its hash must already be normalised (lowercase hex of the signal's width). */
@@ -128,6 +149,10 @@ export class StoreWriter {
     if (spills.count === MAX_U32) throw new VigieError('too-many-hashes', `more than ${MAX_U32} ${entry.signal} hashes`);
     if (entry.hash.length !== spills.width * 2) {
       throw new VigieError('bad-hash', `not a ${entry.signal} hash (${spills.width * 2} hex digits expected)`);
+    }
+    const { quality } = entry;
+    if (quality !== undefined && !(Number.isInteger(quality) && quality >= 0 && quality <= 100)) {
+      throw new VigieError('bad-quality', `quality must be a whole number 0–100, not ${quality}`);
     }
     spills.hashes.putHex(entry.hash, spills.width);
     spills.records.putU32(this.recordNumber(entry));
@@ -191,10 +216,8 @@ export class StoreWriter {
         }
         signals.push(header);
       }
-      await align();
-      const tableStart = offset;
-      await put(Buffer.from(`[${this.recordTable.join(',')}]`, 'utf8'));
-      const recordTable = { offset: tableStart, length: offset - tableStart };
+      const records = await copySpill(this.recordTexts);
+      const recordOffsets = await copySpill(this.recordOffsets);
       await align();
 
       const contentSha256 = digest.digest('hex');
@@ -205,7 +228,9 @@ export class StoreWriter {
         contentSha256,
         thresholds: this.options.thresholds ?? {},
         signals,
-        recordTable,
+        recordCount: this.recordCount,
+        records,
+        recordOffsets,
       };
       const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
       const trailer = Buffer.alloc(16);
@@ -232,13 +257,12 @@ export class StoreWriter {
   }
 
   private removeSpills(): void {
-    for (const spills of this.signals.values()) {
-      for (const spill of [spills.hashes, spills.records, spills.lines, spills.qualities, spills.frames, spills.timestamps]) {
-        try {
-          spill?.close();
-        } catch {
-          // a failed flush while giving up: the spill is deleted anyway
-        }
+    const all = [...this.signals.values()].flatMap((s) => [s.hashes, s.records, s.lines, s.qualities, s.frames, s.timestamps]);
+    for (const spill of [this.recordTexts, this.recordOffsets, ...all]) {
+      try {
+        spill?.close();
+      } catch {
+        // a failed flush while giving up: the spill is deleted anyway
       }
     }
     rmSync(this.spillDir, { recursive: true, force: true });
@@ -273,8 +297,12 @@ export class StoreWriter {
     const key = JSON.stringify(entryRecord(entry));
     let number = this.recordIndex.get(key);
     if (number === undefined) {
-      number = this.recordTable.length;
-      this.recordTable.push(key);
+      number = this.recordCount++;
+      const bytes = Buffer.from(key, 'utf8');
+      this.recordTexts.putBytes(bytes);
+      this.recordOffsets.putF64(this.recordTexts.bytes);
+      // Bounded: a list whose every line has its own metadata (file names) must not grow this map without end.
+      if (this.recordIndex.size >= RECORD_INDEX_LIMIT) this.recordIndex.clear();
       this.recordIndex.set(key, number);
     }
     this.previous = { entry, number };

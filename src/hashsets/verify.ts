@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError, VigieError } from '../core/errors.js';
-import type { SignalName } from '../core/signals/index.js';
+import type { SignalArray } from '../core/hashset.js';
+import { signalType, type SignalName } from '../core/signals/index.js';
 import { readList } from './import.js';
 import { manifestPathOf, MANIFEST_VERSION, readManifest, sha256File, type Manifest } from './manifest.js';
 import { checkSignature } from './signing.js';
-import { readStoreHeader } from './store-reader.js';
-import { STORE_VERSION } from './store-layout.js';
+import { duplicateIndexes } from './duplicates.js';
+import { isNativeStore, loadHashSet, readStoreHeader } from './store-reader.js';
+import { NO_QUALITY, STORE_VERSION } from './store-layout.js';
 import type { FormatName } from './formats/index.js';
 
 /** One reason a list is not sound: printed as `file:line: message` (line when the problem has one). */
@@ -132,32 +134,88 @@ async function checkSequence(manifest: Manifest, previousPath: string, problem: 
   }
 }
 
+/** A store's hashes are bytes (always well-formed): check qualities and duplicates on the arrays directly. */
+async function checkStoreEntries(setPath: string, problem: Problem) {
+  const set = await loadHashSet(setPath);
+  const counts: Partial<Record<SignalName, number>> = {};
+  const where = (signal: SignalName, index: number) => {
+    const { provenance } = set.entry(signal, index);
+    return provenance ? `${provenance.file}:${provenance.line}` : `${signal} hash ${index + 1}`;
+  };
+  for (const array of Object.values(set.arrays)) {
+    counts[array.signal] = array.count;
+    for (const [index, first] of duplicateIndexes(array)) {
+      const { provenance } = set.entry(array.signal, index);
+      problem(`duplicate ${array.signal} hash (first at ${where(array.signal, first)})`, provenance?.line, provenance?.file ?? basename(setPath));
+    }
+    const qualities = array.qualities ?? new Uint8Array(0);
+    for (let i = 0; i < qualities.length; i++) {
+      if (qualities[i] > 100 && qualities[i] !== NO_QUALITY) problem(`${array.signal} hash ${i + 1}: quality ${qualities[i]} is over 100`);
+    }
+  }
+  return counts;
+}
+
 /** Reads every entry: skipped lines are syntax problems; a hash seen twice for the same signal is a duplicate. */
 async function checkEntries(setPath: string, manifest: Manifest | undefined, problem: Problem) {
   try {
+    if (manifest?.format === 'native' || (!manifest && (await isNativeStore(setPath)))) return await checkStoreEntries(setPath, problem);
     const { context, entries } = await readList(setPath, {
-      format: manifest?.format === 'native' ? undefined : (manifest?.format as FormatName | undefined),
+      format: manifest?.format as FormatName | undefined,
       type: manifest?.options?.type,
       categoryScheme: manifest?.options?.category_scheme,
     });
-    const seen = new Map<string, number>();
+    // Hashes are collected as bytes (not strings) so that a 10-million-line list can be checked for duplicates.
+    const columns = new Map<SignalName, HashColumn>();
     for await (const entry of entries) {
-      const key = `${entry.signal}:${entry.hash}`;
-      const line = entry.provenance?.line ?? 0;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        const where = context.format === 'native' ? entry.provenance?.file : basename(setPath);
-        problem(`duplicate ${entry.signal} hash (first at line ${first})`, line, where);
-      } else seen.set(key, line);
+      let column = columns.get(entry.signal);
+      if (!column) columns.set(entry.signal, (column = new HashColumn(entry.signal)));
+      column.push(entry.hash, entry.provenance?.line ?? 0);
+    }
+    const file = basename(setPath);
+    for (const column of columns.values()) {
+      for (const [index, first] of duplicateIndexes(column.array())) {
+        problem(`duplicate ${column.signal} hash (first at ${file}:${column.lines[first]})`, column.lines[index], file);
+      }
     }
     for (const skipped of context.skipped) problem(skipped.reason, skipped.line, skipped.file);
     for (let i = context.skipped.length; i < context.skippedCount; i++) problem('skipped line');
     return context.counts;
   } catch (error) {
-    if (!(error instanceof VigieError)) throw error;
-    const located = /^(.+?):(\d+): (.*)$/.exec(error.message);
+    const message = error instanceof VigieError ? error.message : `cannot read: ${describeError(error).message}`;
+    const located = /^(.+?):(\d+): (.*)$/.exec(message);
     if (located) problem(located[3], Number(located[2]), located[1]);
-    else problem(error.message);
+    else problem(message);
     return {};
+  }
+}
+
+/** Hashes of one signal as growing contiguous bytes, with the line of each. */
+class HashColumn {
+  private readonly width: number;
+  private bytes = Buffer.alloc(0);
+  lines = new Uint32Array(0);
+  private count = 0;
+
+  constructor(readonly signal: SignalName) {
+    this.width = signalType(signal).bits / 8;
+  }
+
+  push(hex: string, line: number): void {
+    if (this.count === this.lines.length) {
+      const capacity = Math.max(1024, this.count * 2);
+      const bytes = Buffer.alloc(capacity * this.width);
+      this.bytes.copy(bytes);
+      const lines = new Uint32Array(capacity);
+      lines.set(this.lines);
+      this.bytes = bytes;
+      this.lines = lines;
+    }
+    this.bytes.write(hex, this.count * this.width, 'hex');
+    this.lines[this.count++] = line;
+  }
+
+  array(): SignalArray {
+    return { signal: this.signal, count: this.count, width: this.width, hashes: this.bytes.subarray(0, this.count * this.width) };
   }
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,15 @@ describe('malformed input gives file:line reasons, never a silent drop', () => {
     await expect(importText('bad.txt', text, { format: 'plain', type: 'md5', strict: true })).rejects.toThrow(
       'bad.txt:2: bad hex in md5 hash (--strict: no line may be skipped)',
     );
+  });
+
+  it('BSD-style lines name their algorithm (md5 -r / shasum --tag)', async () => {
+    const path = join(dir, 'bsd.txt');
+    writeFileSync(path, `MD5 (a b.jpg) = ${MD5.toUpperCase()}\nSHA1 (c.png) = ${SHA1}\nSHA256 (d) = ${MD5}\n`);
+    expect(await detectFormat(path)).toBe('plain');
+    const result = await importText('bsd.txt', readFileSync(path));
+    expect(result.hashes).toEqual([`md5:${MD5}`, `sha1:${SHA1}`]);
+    expect(result.skipped).toEqual([{ file: 'bsd.txt', line: 3, reason: 'wrong length for sha256: 32 hex digits, 64 expected' }]);
   });
 
   it('a 64-hex plain list needs --type (SHA-256 and PDQ look alike)', async () => {

@@ -61,3 +61,20 @@ describe('native store', () => {
     await expect(loadHashSet(text)).rejects.toThrow(/not a valid hash set store/);
   });
 });
+
+describe('native store with a record per line', () => {
+  it('keeps every entry its own metadata past the writer’s record memory', async () => {
+    const path = join(dir, 'names.vhs');
+    const count = 130_000;
+    const entries = function* () {
+      for (let i = 0; i < count; i++) {
+        yield { hash: i.toString(16).padStart(32, '0'), signal: 'md5', fileName: `f${i % 110_000}` } as HashSetEntry;
+      }
+    };
+    await writeHashSet(path, entries(), { name: 'names' });
+    const set = await loadHashSet(path);
+    for (const i of [0, 99_999, 100_000, 109_999, 110_000, 129_999]) {
+      expect(set.entry('md5', i)).toEqual({ hash: i.toString(16).padStart(32, '0'), signal: 'md5', fileName: `f${i % 110_000}` });
+    }
+  });
+});

@@ -117,9 +117,24 @@ describe('hashset verify', () => {
     await writeManifest(path, await buildManifest(path, { type: 'md5' }));
     const found = await problems(path, { publicKey: undefined, expectMinCount: 10 });
     expect(found).toEqual([
-      'dupes.txt:4: duplicate md5 hash (first at line 1)',
+      'dupes.txt:4: duplicate md5 hash (first at dupes.txt:1)',
       'dupes.txt:3: bad hex in md5 hash',
       'dupes.txt: 3 hashes, fewer than the expected minimum 10',
+    ]);
+  });
+
+  it('finds duplicates in a store on its byte arrays, located by provenance', async () => {
+    const path = join(dir, 'dupes.vhs');
+    const entries: HashSetEntry[] = [...hashes, hashes[3], hashes[0]].map((hash, i) => ({
+      hash,
+      signal: 'md5',
+      provenance: { file: 'list.txt', line: i + 1, format: 'plain' },
+    }));
+    await writeHashSet(path, entries, { name: 'dupes' });
+    await writeManifest(path, await buildManifest(path));
+    expect(await problems(path, { publicKey: undefined })).toEqual([
+      'list.txt:6: duplicate md5 hash (first at list.txt:4)',
+      'list.txt:7: duplicate md5 hash (first at list.txt:1)',
     ]);
   });
 
