@@ -85,12 +85,12 @@ export async function writeRecords<T>(
   writer: RecordWriter<T>,
   progress: Progress,
   records: AsyncIterable<T>,
-  keep: (record: T) => boolean = () => true,
+  keep: (record: T) => boolean | Promise<boolean> = () => true,
 ): Promise<void> {
   try {
     for await (const record of records) {
       progress.tick();
-      if (keep(record)) writer.write(record);
+      if (await keep(record)) writer.write(record);
     }
   } catch (error) {
     progress.done();

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
 import { checkImageSupport } from '../../hashing/environment.js';
+import { checkVideoSupport } from '../../hashing/video/environment.js';
 import { renderTable } from '../output.js';
 
 /** Every domain's environment checks; a domain with optional parts adds its function here. */
-const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport];
+const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport];
 
 export function registerDoctor(program: Command): void {
   program

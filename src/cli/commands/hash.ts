@@ -4,9 +4,12 @@ import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
 import { isSignalName, type SignalName } from '../../core/signals/index.js';
-import { hashBatch } from '../../hashing/batch.js';
+import { hashBatch, type BatchOptions } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
+import { parseFrameMode, parseFrameSize } from '../../hashing/video/frames.js';
+import { DEFAULT_MAX_VIDEO_PIXELS, DEFAULT_VIDEO_TIMEOUT_SECONDS } from '../../hashing/video/hash-video.js';
+import { VpdqDirectoryWriter } from '../../hashing/video/vpdq-writer.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
 import { createRecordWriter, resolveFormat, writeRecords, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -34,29 +37,65 @@ const hashColumns = (algorithms: SignalName[]): Column<HashRecord>[] => [
   { header: 'height', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.height) },
   ...algorithms.map((name) => ({ header: name, value: (r: HashRecord) => (isHashError(r) ? '' : r.hashes[name]) })),
   { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdq_quality : '') },
+  { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames.length : '') },
   {
     header: 'note',
     value: (r) => (isHashError(r) ? `${r.error.code}: ${r.error.message}` : (r.warnings ?? []).join('; ')),
   },
 ];
 
-/** How media are decoded, how many at once, and where records go: shared by every command that hashes files. */
+/** How images and videos are decoded, how many at once, and where records go: every command that hashes files. */
 export function addMediaCommandOptions(command: Command): Command {
   return command
     .option('--pdq-fast', 'PDQ from a reduced-size decode (short side 640 px): faster, within a few bits of exact')
     .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
+    .option(
+      '--frames <mode>',
+      'video frames to hash: keyframes (default), fps:<n> (n per second) or all (the reference vPDQ mode)',
+      parseFrameMode,
+    )
+    .option('--frame-size <WxH>', 'scale video frames to this size before hashing (e.g. 128x128); default native', parseFrameSize)
+    .option('--ffmpeg <path>', 'ffmpeg to use (default: $VIGIE_FFMPEG, ffmpeg-static if installed, then PATH)')
+    .option(
+      '--video-timeout <seconds>',
+      'give up on a video after this long',
+      parsePositiveInteger('--video-timeout'),
+      DEFAULT_VIDEO_TIMEOUT_SECONDS,
+    )
+    .option(
+      '--max-video-pixels <n>',
+      'refuse videos whose frames have more pixels than this',
+      parsePositiveInteger('--max-video-pixels'),
+      DEFAULT_MAX_VIDEO_PIXELS,
+    )
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism());
 }
 
+/** The batch options that addMediaCommandOptions' flags (and --dihedral) stand for; the caller adds algorithms. */
+export function batchOptionsFrom(options: Record<string, unknown>): Omit<BatchOptions, 'algorithms'> {
+  return {
+    dihedral: options.dihedral as boolean | undefined,
+    pdqFast: options.pdqFast as boolean | undefined,
+    maxPixels: options.maxPixels as number,
+    frames: options.frames as BatchOptions['frames'],
+    frameSize: options.frameSize as BatchOptions['frameSize'],
+    ffmpeg: options.ffmpeg as string | undefined,
+    videoTimeout: options.videoTimeout as number,
+    maxVideoPixels: options.maxVideoPixels as number,
+    jobs: options.jobs as number,
+  };
+}
+
 export function registerHash(program: Command): void {
   const command = program
     .command('hash')
-    .summary('hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash')
+    .summary('hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash, vPDQ')
     .description(
-      'Hash files and directories (recursively). Images get cryptographic and perceptual hashes; other files get\n' +
-        'cryptographic hashes only, with a record saying what they are. Files are recognised by content, not name.',
+      'Hash files and directories (recursively). Images get cryptographic and perceptual hashes, videos PDQ hashes\n' +
+        'of their frames (vPDQ, with ffmpeg); other files get cryptographic hashes only, with a record saying what\n' +
+        'they are. Files are recognised by content, not name.',
     )
     .argument('[paths...]', 'files or directories; "-" reads a list of paths from stdin')
     .option('--from <file>', 'read a list of paths, one per line')
@@ -66,7 +105,8 @@ export function registerHash(program: Command): void {
       parseAlgorithms,
       [...DEFAULT_ALGORITHMS],
     )
-    .option('--dihedral', 'also the 8 PDQ rotation/flip variants (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)');
+    .option('--dihedral', 'also the 8 PDQ rotation/flip variants (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)')
+    .option('--vpdq-out <dir>', "also write each video's frame hashes to <dir>/<name>.txt in Meta's vPDQ format");
   addMediaCommandOptions(command)
     .addHelpText(
       'after',
@@ -75,6 +115,8 @@ Examples:
   vigie hash samples/                       hash every file under samples/
   vigie hash -a sha256,pdq --dihedral a.jpg PDQ with its 8 dihedral variants
   find /case -name '*.jpg' | vigie hash - -f csv -o hashes.csv
+  vigie hash --frames all --vpdq-out vpdq/ clip.mp4   every frame, plus vpdq/clip.txt in Meta's format
+  vigie hash --frames fps:1 --frame-size 128x128 videos/   one frame per second, scaled to 128x128
 
 Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be hashed (its record has "error").`,
     )
@@ -85,15 +127,11 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
       for await (const entry of walkFiles(inputs)) entries.push(entry);
       const writer = createRecordWriter(format, hashColumns(options.algorithms), options.output);
       const progress = createProgress('hashing', entries.length);
+      const vpdqWriter = options.vpdqOut ? new VpdqDirectoryWriter(options.vpdqOut) : undefined;
       let failed = 0;
-      const records = hashBatch(entries, {
-        algorithms: options.algorithms,
-        dihedral: options.dihedral,
-        pdqFast: options.pdqFast,
-        maxPixels: options.maxPixels,
-        jobs: options.jobs,
-      });
-      await writeRecords(writer, progress, records, (record) => {
+      const records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms: options.algorithms });
+      await writeRecords(writer, progress, records, async (record) => {
+        if (vpdqWriter && !isHashError(record) && record.media === 'video') await vpdqWriter.write(record);
         if (isHashError(record)) {
           failed++;
           process.stderr.write(`\rvigie: ${record.path}: ${record.error.message}\n`);

@@ -11,7 +11,7 @@ import { Matcher, notComparable } from '../../matching/matcher.js';
 import { collectInputs, parseThresholds } from '../inputs.js';
 import { createRecordWriter, resolveFormat, writeRecords, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
-import { addMediaCommandOptions, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
+import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
 
 const matchColumns: Column<MatchOutput>[] = [
   { header: 'path', value: (r) => r.path },
@@ -124,13 +124,7 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         const entries = [];
         for await (const entry of walkFiles(await collectInputs(paths, options.from))) entries.push(entry);
         total = entries.length;
-        records = hashBatch(entries, {
-          algorithms,
-          dihedral: options.dihedral,
-          pdqFast: options.pdqFast,
-          maxPixels: options.maxPixels,
-          jobs: options.jobs,
-        });
+        records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms });
       }
       const writer = createRecordWriter(format, matchColumns, options.output);
       const progress = createProgress('matching', total);

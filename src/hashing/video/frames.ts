@@ -24,10 +24,6 @@ export function parseFrameMode(text: string): FrameMode {
   throw new VigieError('usage', `--frames must be keyframes, all or fps:<n> with n > 0, not "${text}"`, 2);
 }
 
-export function formatFrameMode(mode: FrameMode): string {
-  return mode.kind === 'fps' ? `fps:${mode.perSecond}` : mode.kind;
-}
-
 export interface FrameSize {
   width: number;
   height: number;

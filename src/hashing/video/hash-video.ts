@@ -3,7 +3,6 @@ import { VigieError } from '../../core/errors.js';
 import type { VideoFrameHash } from '../../core/records.js';
 import { lumaFromPixels, pdqFromLuma } from '../pdq.js';
 import { DEFAULT_FRAME_MODE, extractFrames, type ExtractResult, type FrameMode, type FrameSize } from './frames.js';
-import { decoderSkipsNonKeyFrames } from './keyframes.js';
 import { locateFfmpeg } from './locate.js';
 import { probeVideo, type VideoInfo } from './probe.js';
 
@@ -43,10 +42,27 @@ const PROBE_TIMEOUT_MS = 60_000;
 const roundMilliseconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 export async function hashVideo(path: string, options: VideoHashOptions = {}): Promise<VideoHashes> {
+  const timeout = options.videoTimeout ?? DEFAULT_VIDEO_TIMEOUT_SECONDS;
+  try {
+    return await hashVideoWithin(path, options, Date.now() + timeout * 1000);
+  } catch (error) {
+    // Each step has its share of the per-file deadline; the user only knows the whole.
+    if (error instanceof VigieError && error.code === 'timeout') {
+      throw new VigieError('timeout', `video not hashed within ${timeout} s (--video-timeout): ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function hashVideoWithin(path: string, options: VideoHashOptions, deadline: number): Promise<VideoHashes> {
   const tools = await locateFfmpeg(options.ffmpeg);
-  const deadline = Date.now() + (options.videoTimeout ?? DEFAULT_VIDEO_TIMEOUT_SECONDS) * 1000;
   const remaining = () => Math.max(1, deadline - Date.now());
-  const info = await probeVideo(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining()));
+  const mode = options.frames ?? DEFAULT_FRAME_MODE;
+  const info = await probeVideo(tools.ffprobe, path, {
+    timeoutMs: Math.min(PROBE_TIMEOUT_MS, remaining()),
+    signal: options.signal,
+    testKeyframeSkipping: mode.kind === 'keyframes',
+  });
   const maxPixels = options.maxVideoPixels ?? DEFAULT_MAX_VIDEO_PIXELS;
   if (info.width * info.height > maxPixels) {
     throw new VigieError(
@@ -55,14 +71,21 @@ export async function hashVideo(path: string, options: VideoHashOptions = {}): P
         `over the limit of ${maxPixels.toLocaleString('en')} (--max-video-pixels)`,
     );
   }
-  const mode = options.frames ?? DEFAULT_FRAME_MODE;
-  const warnings: string[] = [];
-  let selectKeyframes = false;
-  if (mode.kind === 'keyframes') {
-    selectKeyframes = !(await decoderSkipsNonKeyFrames(tools.ffprobe, path, Math.min(PROBE_TIMEOUT_MS, remaining())));
+  const scaled = options.frameSize;
+  if (scaled && scaled.width * scaled.height > maxPixels) {
+    throw new VigieError(
+      'too-large',
+      `--frame-size ${scaled.width}x${scaled.height} is over the limit of ${maxPixels.toLocaleString('en')} pixels ` +
+        '(--max-video-pixels)',
+    );
   }
+  if (info.sizeBeyondFfmpeg) {
+    throw new VigieError('corrupt-video', `frame size ${info.width}x${info.height} is beyond what ffmpeg can decode`);
+  }
+  const warnings: string[] = [];
   const size = options.frameSize ?? { width: info.width, height: info.height };
   const hashes: { index: number; pdq: string; quality: number }[] = [];
+  const lumaBuffer = new Float32Array(size.width * size.height);
   const extracted = await extractFrames(
     {
       ffmpeg: tools.ffmpeg,
@@ -71,12 +94,12 @@ export async function hashVideo(path: string, options: VideoHashOptions = {}): P
       sourceSize: { width: info.width, height: info.height },
       size: options.frameSize,
       fps: info.fps,
-      selectKeyframes,
+      selectKeyframes: info.skipsNonKeyFrames === false,
       timeoutMs: remaining(),
       signal: options.signal,
     },
     ({ index, rgb }) => {
-      const { hash, quality } = pdqFromLuma(lumaFromPixels(rgb, size.width, size.height, 3));
+      const { hash, quality } = pdqFromLuma(lumaFromPixels(rgb, size.width, size.height, 3, false, lumaBuffer));
       hashes.push({ index, pdq: hash, quality });
     },
   );

@@ -42,7 +42,7 @@ export async function runProcess<T>(
   options: RunOptions,
   consume: (running: RunningProcess) => Promise<T>,
 ): Promise<{ value: T; result: ProcessResult }> {
-  options.signal?.throwIfAborted();
+  if (options.signal?.aborted) throw new VigieError('aborted', `${commandName(command)} was aborted`);
   const child = spawn(command, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   const limit = options.stderrLimit ?? DEFAULT_STDERR_LIMIT;
   let stderr = '';
@@ -66,7 +66,7 @@ export async function runProcess<T>(
     kill(child);
   };
   const timer = setTimeout(
-    () => stop(new VigieError('timeout', `${commandName(command)} did not finish within ${options.timeoutMs / 1000} s`)),
+    () => stop(new VigieError('timeout', `${commandName(command)} was stopped after ${(options.timeoutMs / 1000).toFixed(1)} s`)),
     options.timeoutMs,
   );
   const onAbort = () => stop(new VigieError('aborted', `${commandName(command)} was aborted`));
@@ -138,11 +138,20 @@ function commandName(command: string): string {
   return command.split(/[/\\]/).pop() ?? command;
 }
 
-/** The last error-looking line of ffmpeg's stderr, for one-line messages. */
-export function lastStderrLine(stderr: string): string {
-  const lines = stderr
+/**
+ * ffmpeg's complaints as one line: each distinct message once, without the "[mov,mp4 @ 0x…]" context or the
+ * "file:<path>:" prefix (the record already names the file).
+ */
+export function stderrSummary(stderr: string, path: string): string {
+  const messages = stderr
     .split('\n')
-    .map((line) => line.replace(/^\[(?:error|fatal|panic|warning)\]\s*/, '').trim())
+    .map((line) =>
+      line
+        .replace(/^(?:\[[^\]]*\]\s*)+/, '')
+        .replace(`file:${path}: `, '')
+        .trim(),
+    )
     .filter(Boolean);
-  return lines.at(-1) ?? 'no message';
+  const summary = [...new Set(messages)].join('; ');
+  return summary.length > 300 ? `${summary.slice(0, 300)}…` : summary || 'no message';
 }
