@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HashSetEntry } from '../../src/core/hashset.js';
 import type { MatchOutput, MatchRecord } from '../../src/core/match.js';
 import { hashFile } from '../../src/hashing/hash-file.js';
+import { parseVpdq } from '../../src/hashing/video/vpdq-format.js';
 import { writeHashSet } from '../../src/hashsets/index.js';
 import { jsonLines, runVigie } from '../helpers/cli.js';
 import { readCsv, readCsvObjects } from '../helpers/csv.js';
@@ -202,5 +203,29 @@ describe.skipIf(!pdqDir)('vigie match against a set of the PDQ reference hashes'
       expect(own, `${file} matches its reference hash`).toBeDefined();
       expect(own!.distance, file).toBeLessThanOrEqual(classes.get(file) === 'exact' ? 0 : 10);
     }
+  });
+});
+
+const vpdqDir = sharedPath('reference/vpdq');
+
+describe.skipIf(!vpdqDir)('vigie match on videos (vPDQ reference files)', () => {
+  it('matches a video to the set videos holding >= 80 % of its frames, with both percentages', async () => {
+    const expected = join(vpdqDir as string, 'expected');
+    const set = join(dir, 'videos.vhs');
+    const imported = await runVigie([
+      'hashset', 'import', '--format', 'vpdq', '-o', set, '-f', 'jsonl',
+      ...['chair-orig-22-sd-bar', 'chair-22-with-large-logo-bar', 'doorknob-hd-no-bar'].map((name) => join(expected, `${name}.txt`)),
+    ]);
+    expect(imported.code).toBe(0);
+    const frames = parseVpdq(readFileSync(join(expected, 'chair-19-sd-bar.txt'), 'utf8'));
+    const hashes = join(dir, 'video.jsonl');
+    writeFileSync(hashes, `${JSON.stringify({ path: 'chair-19-sd-bar.mp4', media: 'video', hashes: {}, frames })}\n`);
+    const result = await runVigie(['match', '--hashes', hashes, '--against', set, '-f', 'jsonl']);
+    expect(result.code).toBe(0);
+    const [record] = jsonLines<MatchRecord>(result.stdout);
+    // expected-match-pairs.csv: ptx 100.00 % of the query's frames, 85.35 % of chair-orig-22's; the logo copy 10.5 %.
+    expect(record.matches).toHaveLength(1);
+    expect(record.matches[0]).toMatchObject({ signal: 'vpdq', entry: expect.stringContaining('chair-orig-22-sd-bar'), query_percent: 100 });
+    expect(record.matches[0].target_percent).toBeCloseTo(85.35, 1);
   });
 });
