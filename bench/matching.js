@@ -1,11 +1,14 @@
 // Matching speed: MIH index vs brute force on generated PDQ sets (random hashes plus planted near-duplicates).
 // Usage: node --expose-gc bench/matching.js [--sizes 1000000,10000000] [--queries 100000] [--layouts 11x23,16x16]
+//        [--workers 2]
 // Prints one table: build time, index size, memory, queries/s (single, and 8 dihedral variants per input), brute-force
-// queries/s on a subsample (extrapolated), the speed-up, and recall against brute force (must be 100 %).
+// queries/s on a subsample (extrapolated), the speed-up, and recall against brute force (must be 100 %); then the
+// same queries from worker threads.
 import { parseArgs } from 'node:util';
 import { LinearIndex } from '../dist/matching/linear-index.js';
 import { MihIndex } from '../dist/matching/mih-index.js';
 import { chooseLayout } from '../dist/matching/mih-layout.js';
+import { QueryPool } from '../dist/matching/query-pool.js';
 
 const { values } = parseArgs({
   options: {
@@ -13,8 +16,10 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '100000' },
     layouts: { type: 'string', default: '' },
     threshold: { type: 'string', default: '31' },
+    workers: { type: 'string', default: '2' },
   },
 });
+const workers = Number(values.workers);
 const sizes = values.sizes.split(',').map(Number);
 const queryCount = Number(values.queries);
 const threshold = Number(values.threshold);
@@ -109,6 +114,17 @@ for (const size of sizes) {
     // --dihedral: 8 hashes per input, of which (for planted inputs) one is near a set hash.
     const dihedralInputs = Math.floor(queryCount / 32);
     const dihedral = timeQueries(index, queries, dihedralInputs * 8);
+    // Worker threads (vigie match uses them for sets of 1M hashes or more), batches of 256 inputs as the CLI sends.
+    const pool = new QueryPool(new Map([['pdq', index]]), workers);
+    await pool.query([{ key: 'pdq', hash: query(queries, 0), threshold }]);
+    const pooledStarted = performance.now();
+    for (let start = 0; start < queryCount; start += 256) {
+      const batch = [];
+      for (let q = start; q < Math.min(queryCount, start + 256); q++) batch.push({ key: 'pdq', hash: query(queries, q), threshold });
+      await pool.query(batch);
+    }
+    const pooledPerSecond = queryCount / ((performance.now() - pooledStarted) / 1000);
+    await pool.close();
     let found = 0;
     let plantedTotal = 0;
     for (let q = 0; q < queryCount; q++) {
@@ -125,6 +141,7 @@ for (const size of sizes) {
       mb(rss - rssBefore),
       `${format(single.perSecond)} (${format(single.perCpuSecond)})`,
       `${format(dihedral.perSecond / 8)} (${format(dihedral.perCpuSecond / 8)})`,
+      `${format(pooledPerSecond)} / ${format(pooledPerSecond / 8)}`,
       `${format(brute.perSecond)} (${format(brute.perCpuSecond)})`,
       `${format(single.perCpuSecond / brute.perCpuSecond)}x`,
       `${((100 * found) / plantedTotal).toFixed(1)} % (${found}/${plantedTotal})`,
@@ -133,7 +150,7 @@ for (const size of sizes) {
   }
 }
 
-const headers = ['hashes', 'layout', 'build s', 'index MB', 'rss +MB', 'MIH q/s', 'dihedral inputs/s', 'brute q/s', 'speed-up', 'planted recall', '= brute force'];
+const headers = ['hashes', 'layout', 'build s', 'index MB', 'rss +MB', 'MIH q/s', 'dihedral inputs/s', `${workers} workers q/s / dihedral`, 'brute q/s', 'speed-up', 'planted recall', '= brute force'];
 const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
 const line = (row) => row.map((cell, i) => cell.padStart(widths[i])).join('  ');
 console.log(`matching: ${format(queryCount)} PDQ queries at threshold ${threshold} (half planted near-duplicates), Node ${process.version}`);

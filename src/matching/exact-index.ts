@@ -1,5 +1,5 @@
 import type { SignalArray } from '../core/hashset.js';
-import { WordIndex, type HashIndex, type IndexHit } from './hash-index.js';
+import { sharedWords, WordIndex, type HashIndex, type IndexHit } from './hash-index.js';
 
 /**
  * Equality lookup for cryptographic hashes: an open-addressing table (linear probing, at most half full) of
@@ -13,7 +13,7 @@ export class ExactIndex extends WordIndex implements HashIndex {
 
   constructor(array: SignalArray, slots?: Uint32Array) {
     super(array);
-    this.slots = slots ?? new Uint32Array(tableSize(array.count));
+    this.slots = slots ?? sharedWords(tableSize(array.count));
     this.shift = 32 - Math.log2(this.slots.length);
     if (!slots) for (let id = 0; id < array.count; id++) this.insert(id);
   }

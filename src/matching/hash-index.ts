@@ -67,3 +67,11 @@ export abstract class WordIndex {
     return loadQueryWords(hash, this.queryWords);
   }
 }
+
+/**
+ * Index structures live in shared memory, so that worker threads (query-pool.ts) can query them in place; on the
+ * main thread a SharedArrayBuffer costs the same as an ArrayBuffer.
+ */
+export function sharedWords(length: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(length * 4));
+}

@@ -145,12 +145,15 @@ async function readIndexFile(path: string, set: LoadedHashSet, arrays: SignalArr
   return indexes;
 }
 
-/** The whole file in one aligned buffer (a Buffer from the pool may start at any offset; typed views need 4). */
+/**
+ * The whole file in one aligned, shared buffer (a Buffer from the pool may start at any offset, and typed views need
+ * 4; shared, so that query workers use the indexes in place).
+ */
 async function readWhole(path: string): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const bytes = new Uint8Array(new ArrayBuffer(size));
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
     let read = 0;
     while (read < size) {
       const { bytesRead } = await handle.read(bytes, read, size - read, read);

@@ -1,7 +1,7 @@
 import type { SignalArray } from '../core/hashset.js';
 import { flipMasks } from './flip-masks.js';
 import { hashWords, wordDistance } from './hamming.js';
-import { WordIndex, type HashIndex, type IndexHit } from './hash-index.js';
+import { sharedWords, WordIndex, type HashIndex, type IndexHit } from './hash-index.js';
 import { LinearIndex } from './linear-index.js';
 import { chunkRadius, costExceedsScan, type MihLayout } from './mih-layout.js';
 
@@ -74,7 +74,7 @@ export class MihIndex extends WordIndex implements HashIndex {
       chunkKeys(chunk);
       for (let bucket = 0; bucket < buckets; bucket++) if (sizes[bucket] > 2) overflowLength += sizes[bucket];
     }
-    const data = new Uint32Array(HEADER_WORDS + chunks * 2 * buckets + overflowLength);
+    const data = sharedWords(HEADER_WORDS + chunks * 2 * buckets + overflowLength);
     data.set([chunks, bits, array.count, array.width, overflowLength]);
     const slots = data.subarray(HEADER_WORDS, HEADER_WORDS + chunks * 2 * buckets);
     const overflow = data.subarray(HEADER_WORDS + slots.length);

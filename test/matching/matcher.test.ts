@@ -123,6 +123,24 @@ describe('Matcher', () => {
   });
 });
 
+describe('Matcher.matchBatch', () => {
+  it('gives the same records from worker threads as on this thread, in input order', async () => {
+    const hashes = Array.from({ length: 3000 }, (_, i) => pdqAt((i * 7) % 256));
+    const set = memorySet('w', join(dir, 'w'), { pdq: hashes.map((hash, i) => ({ hash, meta: { source: `s${i % 3}` } })) });
+    const matcher = await open([set]);
+    const records = [0, 5, 31, 100, 200].map((bits) => image({ pdq: pdqAt(bits) }, { path: `q${bits}.jpg` }));
+    records.push({ path: 'broken.jpg', error: { code: 'corrupt-image', message: 'm' } });
+    const expected = records.map((record) => matcher.match(record));
+    expect((expected[0] as MatchRecord).matches.length).toBeGreaterThan(0);
+    matcher.useWorkers(2);
+    try {
+      expect(await matcher.matchBatch(records)).toEqual(expected);
+    } finally {
+      await matcher.close();
+    }
+  });
+});
+
 describe('index files', () => {
   it('are rebuilt when the set changes', async () => {
     const messages: string[] = [];

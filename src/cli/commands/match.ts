@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { inBatches } from '../../core/concurrency.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles } from '../../core/files.js';
 import { isMatchError, type MatchOutput } from '../../core/match.js';
@@ -12,6 +13,11 @@ import { collectInputs, parseThresholds } from '../inputs.js';
 import { createRecordWriter, resolveFormat, writeRecords, type Column } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
+
+/** Sets of at least this many hashes are queried from worker threads (-j of them). */
+const WORKER_THRESHOLD = 1_000_000;
+/** Records matched together: enough to keep every worker busy, few enough to keep output flowing. */
+const MATCH_BATCH = 256;
 
 const matchColumns: Column<MatchOutput>[] = [
   { header: 'path', value: (r) => r.path },
@@ -129,21 +135,29 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
       const writer = createRecordWriter(format, matchColumns, options.output);
       const progress = createProgress('matching', total);
       const counts = { inputs: 0, matched: 0, unmatched: 0, errors: 0 };
+      // Worker threads pay for themselves on large sets only (start-up, and hash arrays copied to shared memory).
+      const setHashes = sets.reduce((total, set) => total + Object.values(set.arrays).reduce((n, a) => n + (a?.count ?? 0), 0), 0);
+      const pooled = setHashes >= WORKER_THRESHOLD && options.jobs > 1;
+      if (pooled) matcher.useWorkers(options.jobs);
       const results = (async function* () {
-        for await (const record of records) yield matcher.match(record);
+        for await (const batch of inBatches(records, pooled ? MATCH_BATCH : 1)) yield* await matcher.matchBatch(batch);
       })();
-      await writeRecords(writer, progress, results, (result) => {
-        counts.inputs++;
-        if (isMatchError(result)) {
-          counts.errors++;
-          process.stderr.write(`\rvigie: ${result.path}: ${result.error.message}\n`);
-          return true;
-        }
-        const matched = result.matches.length > 0;
-        if (matched) counts.matched++;
-        else counts.unmatched++;
-        return matched ? !options.onlyUnmatched : !options.onlyMatched;
-      });
+      try {
+        await writeRecords(writer, progress, results, (result) => {
+          counts.inputs++;
+          if (isMatchError(result)) {
+            counts.errors++;
+            process.stderr.write(`\rvigie: ${result.path}: ${result.error.message}\n`);
+            return true;
+          }
+          const matched = result.matches.length > 0;
+          if (matched) counts.matched++;
+          else counts.unmatched++;
+          return matched ? !options.onlyUnmatched : !options.onlyMatched;
+        });
+      } finally {
+        await matcher.close();
+      }
       process.stderr.write(
         `vigie: ${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${counts.errors} errors\n`,
       );
