@@ -8,7 +8,8 @@ export interface MihLayout {
 
 /**
  * Measured costs in nanoseconds (bench/matching.js, 10M PDQ hashes, 2-core machine under load, Node 20.20; solved
- * from the query rates of the 11x23 and 11x22 layouts, checked against 16x16). Used only to compare layouts with
+ * from the query rates of the 11x23 and 11x22 layouts, checked against 16x16, with CSR buckets; the inline-slot
+ * buckets since made probes cheaper still, which only widens 11x23's lead at 10M). Used only to compare layouts with
  * each other and with a scan. A bucket probe is cheap (bounds of many probes are read in one tight loop, so their
  * cache misses overlap); a candidate is dear (a random read of its id, then of its 32-byte hash); a scanned hash is
  * a sequential read and four popcounts.
