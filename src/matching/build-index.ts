@@ -17,9 +17,12 @@ export function buildIndex(array: SignalArray): HashIndex {
   return layout ? MihIndex.build(array, layout) : new LinearIndex(array);
 }
 
-/** Puts a saved index back over its array; throws RangeError when the data cannot be that index. */
-export function deserializeIndex(kind: IndexKind, array: SignalArray, data: Uint8Array): HashIndex {
+/**
+ * Puts a saved index back over its array; throws RangeError when the data cannot be that index. `checked` skips the
+ * bounds check of every id, for data this process built or checked already (worker threads).
+ */
+export function deserializeIndex(kind: IndexKind, array: SignalArray, data: Uint8Array, checked = false): HashIndex {
   if (kind === 'exact') return ExactIndex.deserialize(array, data);
-  if (kind === 'mih') return MihIndex.deserialize(array, data);
+  if (kind === 'mih') return MihIndex.deserialize(array, data, checked);
   return new LinearIndex(array);
 }

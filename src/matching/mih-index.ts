@@ -103,12 +103,12 @@ export class MihIndex extends WordIndex implements HashIndex {
     return new MihIndex(array, data);
   }
 
-  static deserialize(array: SignalArray, data: Uint8Array): MihIndex {
+  static deserialize(array: SignalArray, data: Uint8Array, checked = false): MihIndex {
     if (data.byteOffset % 4 !== 0 || data.byteLength % 4 !== 0 || data.byteLength < HEADER_WORDS * 4) {
       throw new RangeError('misaligned or truncated index');
     }
     const index = new MihIndex(array, new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4));
-    index.checkStructure();
+    if (!checked) index.checkStructure();
     return index;
   }
 

@@ -1,11 +1,14 @@
-/** Worker-thread entry point of QueryPool: the indexes come once as workerData, then batches of queries. */
+/**
+ * Worker-thread entry point of QueryPool: the indexes come once as workerData (built or checked by the main thread),
+ * then batches of queries.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { deserializeIndex } from './build-index.js';
 import type { HashIndex } from './hash-index.js';
 import type { PoolQuery, SharedIndex } from './query-pool.js';
 
 const indexes = new Map<string, HashIndex>(
-  (workerData as SharedIndex[]).map((shared) => [shared.key, deserializeIndex(shared.kind, shared.array, shared.data)]),
+  (workerData as SharedIndex[]).map((shared) => [shared.key, deserializeIndex(shared.kind, shared.array, shared.data, true)]),
 );
 
 parentPort?.on('message', ({ id, input }: { id: number; input: PoolQuery[] }) => {
