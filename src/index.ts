@@ -45,3 +45,13 @@ export {
   type VideoComparison,
   type VideoMatchVariant,
 } from './matching/video.js';
+export * from './core/match.js';
+export { Matcher, type MatchOptions } from './matching/matcher.js';
+export { readHashRecords } from './matching/hash-records.js';
+export { openIndexes, indexPathFor, INDEX_FORMAT_VERSION, type SetIndexes, type OpenIndexesOptions } from './matching/index-file.js';
+export { buildIndex, deserializeIndex } from './matching/build-index.js';
+export type { HashIndex, IndexHit, IndexKind } from './matching/hash-index.js';
+export { ExactIndex } from './matching/exact-index.js';
+export { LinearIndex } from './matching/linear-index.js';
+export { MihIndex } from './matching/mih-index.js';
+export { chooseLayout, type MihLayout } from './matching/mih-layout.js';

@@ -13,6 +13,8 @@ export interface BatchOutput<T> {
   failure(record: T): { name: string; error: ErrorInfo } | undefined;
   /** End of the summary line, e.g. "files could not be hashed". */
   failedSummary: string;
+  /** Whether to write a record (`--only-matched`…); every record counts for progress and failures. Default: all. */
+  keep?(record: T): boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function writeBatch<T>(records: AsyncIterable<T>, options: BatchOut
         failed++;
         process.stderr.write(`\rvigie: ${failure.name}: ${failure.error.message}\n`);
       }
-      writer.write(record);
+      if (options.keep?.(record) ?? true) writer.write(record);
       progress.tick();
     }
   } catch (error) {
@@ -41,7 +43,8 @@ export async function writeBatch<T>(records: AsyncIterable<T>, options: BatchOut
   progress.done();
   await writer.close();
   if (failed > 0) {
-    process.stderr.write(`vigie: ${failed} of ${options.total} ${options.failedSummary}\n`);
+    const of = options.total > 0 ? ` of ${options.total}` : '';
+    process.stderr.write(`vigie: ${failed}${of} ${options.failedSummary}\n`);
     process.exitCode = ExitCode.input;
   }
 }

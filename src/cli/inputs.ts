@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { VigieError } from '../core/errors.js';
 import { parsePathList } from '../core/files.js';
+import { isSignalName, SIGNAL_NAMES, type SignalName } from '../core/signals/index.js';
 
 /**
  * The inputs a command was given: its arguments, where `-` stands for one item per line on stdin, plus the lines of
@@ -32,4 +33,22 @@ export function parsePositiveInteger(name: string) {
     }
     return number;
   };
+}
+
+export function parseSignal(value: string): SignalName {
+  const name = value.trim().toLowerCase();
+  if (!isSignalName(name)) throw new VigieError('usage', `unknown type "${value}" (known: ${SIGNAL_NAMES.join(', ')})`, 2);
+  return name;
+}
+
+/** `pdq=25,blockhash=8`: match thresholds in bits by signal. */
+export function parseThresholds(text: string): Partial<Record<SignalName, number>> {
+  const thresholds: Partial<Record<SignalName, number>> = {};
+  for (const pair of text.split(',')) {
+    const [signal, value] = pair.split('=');
+    const bits = Number(value);
+    if (!Number.isInteger(bits) || bits < 0) throw new VigieError('usage', `bad threshold "${pair}" (e.g. pdq=31)`, 2);
+    thresholds[parseSignal(signal)] = bits;
+  }
+  return thresholds;
 }

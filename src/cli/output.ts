@@ -75,3 +75,4 @@ export function renderTable(headers: string[], rows: string[][]): string {
       .trimEnd();
   return `${[line(headers), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n')}\n`;
 }
+

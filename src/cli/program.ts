@@ -4,6 +4,7 @@ import { ExitCode, VigieError } from '../core/errors.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerGeo } from './commands/geo.js';
 import { registerHash } from './commands/hash.js';
+import { registerMatch } from './commands/match.js';
 import { registerHashset } from './commands/hashset.js';
 import { registerResolve } from './commands/resolve.js';
 
@@ -26,6 +27,7 @@ Exit codes: 0 ok, 1 findings (when asked to fail on them), 2 usage error, 3 inpu
 Docs: README.md. Run "vigie <command> --help" for a command's options and examples.`,
   );
   registerHash(program);
+  registerMatch(program);
   registerHashset(program);
   registerResolve(program);
   registerGeo(program);

@@ -47,3 +47,16 @@ export class KeyedLimiter {
     }
   }
 }
+
+/** The items of `source` in arrays of `size` (the last may be shorter), for work that pays per batch. */
+export async function* inBatches<T>(source: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of source) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

@@ -4,7 +4,7 @@ import { VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
 import { isSignalName, type SignalName } from '../../core/signals/index.js';
-import { hashBatch } from '../../hashing/batch.js';
+import { hashBatch, type BatchOptions } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
 import { parseFrameMode, parseFrameSize } from '../../hashing/video/frames.js';
@@ -15,9 +15,9 @@ import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
 /** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
-const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
+export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
 
-function parseAlgorithms(list: string): SignalName[] {
+export function parseAlgorithms(list: string): SignalName[] {
   const names = list
     .split(',')
     .map((name) => name.trim().toLowerCase())
@@ -50,8 +50,52 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
   },
 ];
 
+/** How images and videos are decoded, how many at once, and where records go: every command that hashes files. */
+export function addMediaCommandOptions(command: Command): Command {
+  return command
+    .option('--pdq-fast', 'PDQ from a reduced-size decode (short side 640 px): faster, within a few bits of exact')
+    .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
+    .option(
+      '--frames <mode>',
+      'video frames to hash: keyframes (default), fps:<n> (n per second) or all (the reference vPDQ mode)',
+      parseFrameMode,
+    )
+    .option('--frame-size <WxH>', 'scale video frames to this size before hashing (e.g. 128x128); default native', parseFrameSize)
+    .option('--ffmpeg <path>', 'ffmpeg to use (default: $VIGIE_FFMPEG, ffmpeg-static if installed, then PATH)')
+    .option(
+      '--video-timeout <seconds>',
+      'give up on a video after this long',
+      parsePositiveInteger('--video-timeout'),
+      DEFAULT_VIDEO_TIMEOUT_SECONDS,
+    )
+    .option(
+      '--max-video-pixels <n>',
+      'refuse videos whose frames have more pixels than this',
+      parsePositiveInteger('--max-video-pixels'),
+      DEFAULT_MAX_VIDEO_PIXELS,
+    )
+    .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism());
+}
+
+/** The batch options that addMediaCommandOptions' flags (and --dihedral) stand for; the caller adds algorithms. */
+export function batchOptionsFrom(options: Record<string, unknown>): Omit<BatchOptions, 'algorithms'> {
+  return {
+    dihedral: options.dihedral as boolean | undefined,
+    pdqFast: options.pdqFast as boolean | undefined,
+    maxPixels: options.maxPixels as number,
+    frames: options.frames as BatchOptions['frames'],
+    frameSize: options.frameSize as BatchOptions['frameSize'],
+    ffmpeg: options.ffmpeg as string | undefined,
+    videoTimeout: options.videoTimeout as number,
+    maxVideoPixels: options.maxVideoPixels as number,
+    jobs: options.jobs as number,
+  };
+}
+
 export function registerHash(program: Command): void {
-  program
+  const command = program
     .command('hash')
     .summary('hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash, vPDQ')
     .description(
@@ -68,31 +112,8 @@ export function registerHash(program: Command): void {
       [...DEFAULT_ALGORITHMS],
     )
     .option('--dihedral', 'also the 8 PDQ rotation/flip variants (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)')
-    .option('--pdq-fast', 'PDQ from a reduced-size decode (short side 640 px): faster, within a few bits of exact')
-    .option('--max-pixels <n>', 'refuse images larger than this many pixels', parsePositiveInteger('--max-pixels'), DEFAULT_MAX_PIXELS)
-    .option(
-      '--frames <mode>',
-      'video frames to hash: keyframes (default), fps:<n> (n per second) or all (the reference vPDQ mode)',
-      parseFrameMode,
-    )
-    .option('--frame-size <WxH>', 'scale video frames to this size before hashing (e.g. 128x128); default native', parseFrameSize)
-    .option('--vpdq-out <dir>', "also write each video's frame hashes to <dir>/<name>.txt in Meta's vPDQ format")
-    .option('--ffmpeg <path>', 'ffmpeg to use (default: $VIGIE_FFMPEG, ffmpeg-static if installed, then PATH)')
-    .option(
-      '--video-timeout <seconds>',
-      'give up on a video after this long',
-      parsePositiveInteger('--video-timeout'),
-      DEFAULT_VIDEO_TIMEOUT_SECONDS,
-    )
-    .option(
-      '--max-video-pixels <n>',
-      'refuse videos whose frames have more pixels than this',
-      parsePositiveInteger('--max-video-pixels'),
-      DEFAULT_MAX_VIDEO_PIXELS,
-    )
-    .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
-    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism())
+    .option('--vpdq-out <dir>', "also write each video's frame hashes to <dir>/<name>.txt in Meta's vPDQ format");
+  addMediaCommandOptions(command)
     .addHelpText(
       'after',
       `
@@ -111,18 +132,7 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
       const entries: WalkEntry[] = [];
       for await (const entry of walkFiles(inputs)) entries.push(entry);
       const vpdqWriter = options.vpdqOut ? new VpdqDirectoryWriter(options.vpdqOut) : undefined;
-      const records = hashBatch(entries, {
-        algorithms: options.algorithms,
-        dihedral: options.dihedral,
-        pdqFast: options.pdqFast,
-        maxPixels: options.maxPixels,
-        frames: options.frames,
-        frameSize: options.frameSize,
-        ffmpeg: options.ffmpeg,
-        videoTimeout: options.videoTimeout,
-        maxVideoPixels: options.maxVideoPixels,
-        jobs: options.jobs,
-      });
+      const records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms: options.algorithms });
       await writeBatch(vpdqWriter ? writingVpdqFiles(records, vpdqWriter) : records, {
         format,
         columns: hashColumns(options.algorithms, format === 'table'),

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ExitCode, VigieError } from '../../core/errors.js';
-import { isSignalName, SIGNAL_NAMES, type SignalName } from '../../core/signals/index.js';
+import { ExitCode } from '../../core/errors.js';
+import type { SignalName } from '../../core/signals/index.js';
 import {
   buildManifest,
   DEFAULT_MAX_LINE_BYTES,
@@ -25,28 +25,11 @@ import {
   type FileImportReport,
   type FormatName,
 } from '../../hashsets/index.js';
-import { parsePositiveInteger } from '../inputs.js';
+import { parsePositiveInteger, parseSignal, parseThresholds } from '../inputs.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 
 /** Skipped lines shown on stderr; the rest are counted (a broken 10M-line list must not flood the terminal). */
 const SHOWN_SKIPS = 20;
-
-function parseSignal(value: string): SignalName {
-  const name = value.trim().toLowerCase();
-  if (!isSignalName(name)) throw new VigieError('usage', `unknown type "${value}" (known: ${SIGNAL_NAMES.join(', ')})`, 2);
-  return name;
-}
-
-function parseThresholds(text: string): Partial<Record<SignalName, number>> {
-  const thresholds: Partial<Record<SignalName, number>> = {};
-  for (const pair of text.split(',')) {
-    const [signal, value] = pair.split('=');
-    const bits = Number(value);
-    if (!Number.isInteger(bits) || bits < 0) throw new VigieError('usage', `bad --thresholds entry "${pair}" (e.g. pdq=31)`, 2);
-    thresholds[parseSignal(signal)] = bits;
-  }
-  return thresholds;
-}
 
 const formatOption = () => new Option('--format <name>', 'list format (default: detected)').choices([...FORMAT_NAMES]);
 const outputFormatOption = () =>

@@ -1,0 +1,45 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { VigieError } from '../core/errors.js';
+import type { HashRecord } from '../core/records.js';
+
+/**
+ * The records of a `vigie hash` JSON Lines file (`-`: stdin), one per non-blank line. A line that is not a record
+ * gives an error record named `<file>:<line>`, so the batch goes on and the exit code says something was wrong.
+ */
+export async function* readHashRecords(path: string): AsyncGenerator<HashRecord> {
+  const stream = path === '-' ? process.stdin : createReadStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    if (path === '-') resolve();
+    stream.once('open', () => resolve());
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new VigieError('unreadable', `cannot read --hashes file ${path}: ${error.code ?? error.message}`)),
+    );
+  });
+  await opened;
+  let line = 0;
+  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    yield parseRecord(text, `${path}:${line}`);
+  }
+}
+
+function parseRecord(text: string, where: string): HashRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { path: where, error: { code: 'bad-record', message: 'not a JSON object (expected vigie hash output)' } };
+  }
+  const record = value as { path?: unknown; hashes?: unknown; error?: unknown };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { path: where, error: { code: 'bad-record', message: 'not a JSON object (expected vigie hash output)' } };
+  }
+  const path = typeof record.path === 'string' ? record.path : where;
+  if (record.error !== undefined) return value as HashRecord;
+  if (typeof record.hashes !== 'object' || record.hashes === null) {
+    return { path, error: { code: 'bad-record', message: 'no "hashes" object' } };
+  }
+  return { ...(value as HashRecord), path };
+}
