@@ -2,6 +2,7 @@
 export { loadHashSet, entriesOf, isNativeStore } from './store-reader.js';
 export { StoreWriter, writeHashSet, type StoreSummary, type StoreWriterOptions } from './store-writer.js';
 export { detectFormat, type DetectedFormat } from './detect.js';
+export { readListAsHashRecords } from './query-records.js';
 export { importHashSet, readList, type FileImportReport, type ImportResult, type ImportSetOptions } from './import.js';
 export type { ImportOptions, SkippedLine } from './import-context.js';
 export { DEFAULT_MAX_LINE_BYTES } from './lines.js';

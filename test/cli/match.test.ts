@@ -102,6 +102,25 @@ describe('vigie match on samples/', () => {
     expect(best(jsonLines<MatchRecord>(loose.stdout)[0])).toMatchObject({ distance: 48 });
   });
 
+  it('--hashes takes any hash list: one record per line, a skipped line is an error record', async () => {
+    const queries = ['shapes-q60.jpg', 'tiles.png'].map((name) => join(samples, name.startsWith('tiles') ? '' : 'transformed', name));
+    const hashes = await Promise.all(queries.map((path) => hashFile(path, { algorithms: ['pdq'] })));
+    const list = join(dir, 'queries.csv');
+    writeFileSync(
+      list,
+      'signal_type,signal_str,collab,category,tags\n' +
+        hashes.map((record) => `pdq,${'hashes' in record ? record.hashes.pdq : ''},,,`).join('\n') +
+        '\npdq,not-a-hash,,,\n',
+    );
+    const result = await runVigie(['match', '--hashes', list, '--against', pdqSet, '-f', 'jsonl']);
+    expect(result.code).toBe(3);
+    const records = jsonLines<MatchOutput>(result.stdout);
+    expect(records.map((record) => record.path)).toEqual(['queries.csv:2', 'queries.csv:3', 'queries.csv:4']);
+    expect(best(records[0] as MatchRecord)).toMatchObject({ distance: 2, set: 'originals-pdq' });
+    expect((records[1] as MatchRecord).matches).toEqual([]);
+    expect(records[2]).toMatchObject({ error: { code: 'bad-list-line' } });
+  });
+
   it('--only-matched, --only-unmatched, --fail-on-match, csv', async () => {
     const inputs = [join(samples, 'shapes.png'), join(samples, 'tiles.png')];
     const matched = await runVigie(['match', ...inputs, '--against', pdqSet, '--only-matched', '--fail-on-match', '-f', 'jsonl']);

@@ -6,7 +6,7 @@ import { isMatchError, type MatchOutput } from '../../core/match.js';
 import type { HashRecord } from '../../core/records.js';
 import type { SignalName } from '../../core/signals/index.js';
 import { hashBatch } from '../../hashing/batch.js';
-import { loadHashSet } from '../../hashsets/index.js';
+import { detectFormat, FORMAT_NAMES, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
 import { readHashRecords } from '../../matching/hash-records.js';
 import { Matcher, notComparable } from '../../matching/matcher.js';
 import { collectInputs, parseThresholds } from '../inputs.js';
@@ -38,6 +38,13 @@ const matchColumns: Column<MatchOutput>[] = [
           ].join('; '),
   },
 ];
+
+function parseListFormat(name: string): FormatName {
+  if (!(FORMAT_NAMES as readonly string[]).includes(name)) {
+    throw new VigieError('usage', `unknown list format "${name}" (known: ${FORMAT_NAMES.join(', ')})`, ExitCode.usage);
+  }
+  return name as FormatName;
+}
 
 function parsePercents(text: string): { query: number; target: number } {
   const [query, target = '0'] = text.split(',').map((part) => part.trim());
@@ -76,7 +83,8 @@ export function registerMatch(program: Command): void {
     )
     .argument('[inputs...]', 'files or directories; "-" reads a list of paths from stdin')
     .requiredOption('--against <sets...>', 'native hash set stores (made by "vigie hashset import")')
-    .option('--hashes <file>', 'match the records of a "vigie hash" JSON Lines file ("-": stdin) instead of media')
+    .option('--hashes <file>', 'match the records of a "vigie hash" JSON Lines file ("-": stdin), or any hash list, instead of media')
+    .option('--hashes-format <name>', `format of the --hashes list (default: detected): ${FORMAT_NAMES.join(', ')}`, parseListFormat)
     .option('--from <file>', 'read a list of paths, one per line')
     .option('-t, --threshold <list>', 'thresholds in bits overriding the sets\' own, e.g. pdq=20,blockhash=8', parseThresholds)
     .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseQuality, 50)
@@ -124,7 +132,9 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
       let records: AsyncIterable<HashRecord>;
       let total = 0;
       if (options.hashes !== undefined) {
-        records = readHashRecords(options.hashes);
+        const listFormat = options.hashesFormat ?? (options.hashes === '-' ? 'jsonl' : await detectFormat(options.hashes));
+        // vigie hash's own records keep what a list cannot carry (dihedral variants, quality, video frames).
+        records = listFormat === 'jsonl' ? readHashRecords(options.hashes) : readListAsHashRecords(options.hashes, listFormat);
       } else {
         const algorithms = algorithmsFor(matcher.signals, options.algorithms);
         const entries = [];
