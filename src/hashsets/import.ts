@@ -87,15 +87,29 @@ export async function importHashSet(inputs: string[], output: string, options: I
   if (inputs.length === 0) throw new VigieError('usage', 'no list to import', 2);
   const writer = new StoreWriter(output, { name: options.name ?? basename(output), thresholds: options.thresholds });
   const files: FileImportReport[] = [];
+  let imported = 0;
   try {
     for (const input of inputs) {
       const { format, context, entries } = await readList(input, options);
-      for await (const entry of entries) writer.add(entry);
+      for await (const entry of entries) {
+        writer.add(entry);
+        imported++;
+      }
       files.push(reportOf(format, context));
     }
+    assertSomethingImported(imported, files);
   } catch (error) {
     writer.abort();
     throw error;
   }
   return { store: await writer.close(), files };
+}
+
+/** Lists whose every line was skipped must not become an empty set that looks like a successful import. */
+function assertSomethingImported(imported: number, files: FileImportReport[]): void {
+  const skipped = files.reduce((total, file) => total + file.skippedCount, 0);
+  if (imported > 0 || skipped === 0) return;
+  const first = files.flatMap((file) => file.skipped)[0];
+  const example = first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : '';
+  throw new VigieError('nothing-imported', `nothing imported: all ${skipped} line(s) were skipped${example}`);
 }

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/hashsets/detect.js';
 import type { FormatName } from '../../src/hashsets/formats/index.js';
-import { readList } from '../../src/hashsets/import.js';
+import { importHashSet, readList } from '../../src/hashsets/import.js';
 import type { ImportOptions } from '../../src/hashsets/import-context.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -36,6 +36,16 @@ describe('malformed input gives file:line reasons, never a silent drop', () => {
     await expect(importText('bad.txt', text, { format: 'plain', type: 'md5', strict: true })).rejects.toThrow(
       'bad.txt:2: bad hex in md5 hash (--strict: no line may be skipped)',
     );
+  });
+
+  it('a list whose every line is skipped is an error, not an empty set that looks imported', async () => {
+    const path = join(dir, 'all-bad.txt');
+    writeFileSync(path, `${MD5.replace('d', 'g')}\n${MD5.slice(2)}\n`);
+    const output = join(dir, 'all-bad.vhs');
+    await expect(importHashSet([path], output, { format: 'plain', type: 'md5' })).rejects.toThrow(
+      'nothing imported: all 2 line(s) were skipped (first: all-bad.txt:1: bad hex in md5 hash)',
+    );
+    expect(existsSync(output)).toBe(false);
   });
 
   it('BSD-style lines name their algorithm (md5 -r / shasum --tag)', async () => {

@@ -93,7 +93,8 @@ Examples:
   vigie hashset import iwf.csv --map md5=MD5,sha1=SHA1,category=Grade --category-scheme caid -o iwf.vhs
 
 Skipped lines are always reported on stderr as file:line: reason, with their count.
-Exit codes: 0 imported, 2 usage error, 3 unreadable or malformed input (or any skipped line with --strict).`,
+Exit codes: 0 imported, 2 usage error, 3 unreadable or malformed input, nothing importable (every line skipped),
+or any skipped line with --strict.`,
     )
     .action(async (files: string[], options) => {
       const result = await importHashSet(files, options.output, {
