@@ -5,35 +5,45 @@ import { parsePathList } from '../core/files.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../core/signals/index.js';
 
 /**
- * The inputs a command was given: its arguments, where `-` stands for one item per line on stdin, plus the lines of
- * `--from <file>`.
+ * The inputs a command was given: its arguments, where `-` stands for the items on stdin, plus the items of
+ * `--from <file>`. Both lists are one item per line unless `parseList` reads them otherwise (a CSV column).
  */
-export async function collectInputs(args: string[], from: string | undefined): Promise<string[]> {
+export async function collectInputs(
+  args: string[],
+  from: string | undefined,
+  parseList: (text: string) => string[] = parsePathList,
+): Promise<string[]> {
   const items: string[] = [];
   for (const arg of args) {
-    if (arg === '-') items.push(...parsePathList(await text(process.stdin)));
+    if (arg === '-') items.push(...parseList(await text(process.stdin)));
     else items.push(arg);
   }
   if (from !== undefined) {
+    let content: string;
     try {
-      items.push(...parsePathList(await readFile(from, 'utf8')));
+      content = await readFile(from, 'utf8');
     } catch (error) {
       throw new VigieError('unreadable', `cannot read --from list ${from}: ${(error as Error).message}`, 3);
     }
+    items.push(...parseList(content));
   }
   if (items.length === 0) throw new VigieError('usage', 'no input given (paths, - for stdin, or --from <file>)', 2);
   return items;
 }
 
-export function parsePositiveInteger(name: string) {
+/** An option's parser for whole numbers from `min` to `max`; anything else is a usage error naming the option. */
+export function parseInteger(name: string, min: number, max = Number.POSITIVE_INFINITY) {
+  const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `from ${min} to ${max}`;
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) {
-      throw new VigieError('usage', `${name} must be a whole number >= 1, not "${value}"`, 2);
+    if (!Number.isInteger(number) || number < min || number > max) {
+      throw new VigieError('usage', `${name} must be a whole number ${range}, not "${value}"`, 2);
     }
     return number;
   };
 }
+
+export const parsePositiveInteger = (name: string) => parseInteger(name, 1);
 
 export function parseSignal(value: string): SignalName {
   const name = value.trim().toLowerCase();

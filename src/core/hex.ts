@@ -1,13 +1,17 @@
-const POPCOUNT_8 = new Uint8Array(256);
-for (let i = 1; i < 256; i++) POPCOUNT_8[i] = (i & 1) + POPCOUNT_8[i >> 1];
+/** Set bits of a 32-bit word (SWAR): V8 compiles this to a handful of integer ops, far faster than a byte table. */
+export function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
 
 /** Number of differing bits between two equal-length hex strings. */
 export function hammingDistanceHex(a: string, b: string): number {
   if (a.length !== b.length) throw new RangeError(`hash lengths differ (${a.length} and ${b.length} hex digits)`);
   let distance = 0;
   for (let i = 0; i < a.length; i += 6) {
-    const x = parseInt(a.slice(i, i + 6), 16) ^ parseInt(b.slice(i, i + 6), 16);
-    distance += POPCOUNT_8[x & 0xff] + POPCOUNT_8[(x >>> 8) & 0xff] + POPCOUNT_8[(x >>> 16) & 0xff];
+    distance += popcount32(parseInt(a.slice(i, i + 6), 16) ^ parseInt(b.slice(i, i + 6), 16));
   }
   return distance;
 }
@@ -15,7 +19,7 @@ export function hammingDistanceHex(a: string, b: string): number {
 /** Number of differing bits between two equal-length byte arrays. */
 export function hammingDistanceBytes(a: Uint8Array, b: Uint8Array): number {
   let distance = 0;
-  for (let i = 0; i < a.length; i++) distance += POPCOUNT_8[a[i] ^ b[i]];
+  for (let i = 0; i < a.length; i++) distance += popcount32(a[i] ^ b[i]);
   return distance;
 }
 

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { describeError, VigieError } from '../core/errors.js';
 import type { HashRecord, Hashes } from '../core/records.js';
 import type { SignalName } from '../core/signals/index.js';
-import { DIGEST_NAMES, digestFile, type DigestName } from './crypto.js';
+import { DIGEST_NAMES, digestFile, type DigestName } from '../core/digest.js';
 import { IMAGE_SIGNALS, hashImage, type ImageSignalName } from './image.js';
 import { sniffFile } from './sniff.js';
 import { hashVideo, type VideoHashOptions } from './video/hash-video.js';
@@ -48,6 +48,7 @@ async function hashFileOrThrow(path: string, options: HashOptions): Promise<Hash
   );
   const [sniffed, { bytes, digests }] = await Promise.all([sniffFile(path), digestFile(path, digestNames)]);
   const hashes: Hashes = { ...digests };
+  const extension = extname(path);
   if (sniffed.media === 'image') {
     const image = await hashImage(path, { ...options, signals: imageSignals });
     return {
@@ -62,8 +63,8 @@ async function hashFileOrThrow(path: string, options: HashOptions): Promise<Hash
       ...(image.warnings.length > 0 && { warnings: image.warnings }),
     };
   }
-  if (sniffed.media === 'video' || VIDEO_EXTENSIONS.has(extname(path).toLowerCase())) {
-    if (bytes === 0) throw new VigieError('not-a-video', `named like a video (${extname(path)}) but empty`);
+  if (sniffed.media === 'video' || VIDEO_EXTENSIONS.has(extension.toLowerCase())) {
+    if (bytes === 0) throw new VigieError('not-a-video', `named like a video (${extension}) but empty`);
     const video = await hashVideo(path, options);
     return {
       path,
@@ -81,8 +82,8 @@ async function hashFileOrThrow(path: string, options: HashOptions): Promise<Hash
   }
   const warnings: string[] = [];
   if (bytes === 0) warnings.push('empty file');
-  else if (IMAGE_EXTENSIONS.has(extname(path).toLowerCase())) {
-    warnings.push(`named like an image (${extname(path)}) but its content is not an image`);
+  else if (IMAGE_EXTENSIONS.has(extension.toLowerCase())) {
+    warnings.push(`named like an image (${extension}) but its content is not an image`);
   }
   return { path, media: 'other', bytes, hashes, ...(warnings.length > 0 && { warnings }) };
 }

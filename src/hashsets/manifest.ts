@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { digestFile } from '../core/digest.js';
 import { VigieError } from '../core/errors.js';
 import type { SignalName } from '../core/signals/index.js';
 import type { DetectedFormat } from './detect.js';
@@ -41,14 +41,10 @@ export interface Manifest {
 
 export const manifestPathOf = (setPath: string) => `${setPath}.manifest.json`;
 
+/** SHA-256 and size of a file, streamed. */
 export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
+  const { digests, bytes } = await digestFile(path, ['sha256']);
+  return { sha256: digests.sha256 as string, bytes };
 }
 
 export async function readManifest(path: string): Promise<{ manifest: Manifest; text: string }> {

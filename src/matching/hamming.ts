@@ -1,12 +1,6 @@
 import type { SignalArray } from '../core/hashset.js';
+import { popcount32 } from '../core/hex.js';
 
-/** Set bits of a 32-bit word (SWAR): V8 compiles this to a handful of integer ops, far faster than a byte table. */
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
 
 /**
  * Hamming distance between hash `id` of a word array (`wordsPerHash` 32-bit words each) and the query words. Stops

@@ -10,6 +10,7 @@ import { connect as connectTcp, isIP } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { Packet, Answer, RecordType } from 'dns-packet';
 import { request } from 'undici';
+import { readCapped } from './body.js';
 
 /** Where queries go: a `host:port` (or `[v6]:port`) for UDP/TCP, or an `https://…/dns-query` URL for DoH. */
 export type ResolverEndpoint = { kind: 'udp'; host: string; port: number } | { kind: 'doh'; url: string };
@@ -223,17 +224,9 @@ async function queryDoh(url: string, { name, type, options }: Attempt): Promise<
       await response.body.dump();
       throw new DnsQueryError('network', `DoH server answered HTTP ${response.statusCode}`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > DNS_MESSAGE_MAX) {
-        response.body.destroy();
-        throw new DnsQueryError('malformed-reply', 'DoH reply longer than a DNS message can be');
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return decodeReply(Buffer.concat(chunks), 0, name, type, options.maxRecords);
+    const { data, exceeded } = await readCapped(response.body, DNS_MESSAGE_MAX);
+    if (exceeded) throw new DnsQueryError('malformed-reply', 'DoH reply longer than a DNS message can be');
+    return decodeReply(data, 0, name, type, options.maxRecords);
   } catch (error) {
     if (error instanceof DnsQueryError) throw error;
     if (signal.aborted) throw new DnsQueryError('timeout', `no DoH reply from ${url} within ${options.timeoutMs} ms`);

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { VigieError } from '../core/errors.js';
+import { readCapped } from './body.js';
 
 export interface LimitedFetchOptions {
   dispatcher: Agent;
@@ -47,17 +48,9 @@ export async function fetchLimited(url: string, options: LimitedFetchOptions): P
         response.body.destroy();
         throw tooLarge(current, options.maxBytes);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > options.maxBytes) {
-          response.body.destroy();
-          throw tooLarge(current, options.maxBytes);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      return { status: response.statusCode, url: current, text: Buffer.concat(chunks).toString('utf8') };
+      const { data, exceeded } = await readCapped(response.body, options.maxBytes);
+      if (exceeded) throw tooLarge(current, options.maxBytes);
+      return { status: response.statusCode, url: current, text: data.toString('utf8') };
     }
     throw new VigieError('redirect-loop', `${url}: more than ${options.maxRedirects ?? 5} redirects`);
   } catch (error) {

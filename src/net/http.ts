@@ -9,6 +9,7 @@ import type { KeyedLimiter } from '../core/concurrency.js';
 import type { ErrorInfo, Hop } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { ConnectError, openConnection, type Connection, type ProxySpec } from './connect.js';
+import { discardBody, readCapped } from './body.js';
 import { findMetaRefresh } from './html.js';
 import { MAX_URL_LENGTH } from './url.js';
 
@@ -66,25 +67,6 @@ function hopError(error: unknown, timedOut: boolean, timeoutMs: number): ErrorIn
 }
 
 /** Stops a body without reading it; closing the connection afterwards makes undici error it, which is expected. */
-function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): void }): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-async function readHtml(body: AsyncIterable<Buffer> & Parameters<typeof discard>[0], cap: number) {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    bytes += chunk.length;
-    if (bytes >= cap) {
-      discard(body);
-      return { text: Buffer.concat(chunks).subarray(0, cap).toString('utf8'), bytes: Math.min(bytes, cap), truncated: true };
-    }
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), bytes, truncated: false };
-}
-
 interface HopOutcome {
   hop: Hop;
   /** The raw next location (Location header or meta refresh target). */
@@ -137,18 +119,18 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
     if (server !== undefined) hop.server = server;
     if (contentType !== undefined) hop.contentType = contentType;
     if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
-      discard(response.body);
+      discardBody(response.body);
       hop.next = 'location';
       return { hop, next: location };
     }
     if (!HTML_TYPES.test(contentType ?? '')) {
-      discard(response.body);
+      discardBody(response.body);
       return { hop };
     }
-    const html = await readHtml(response.body, options.maxBodyBytes);
-    hop.bodyBytesRead = html.bytes;
-    if (html.truncated) hop.bodyTruncated = true;
-    const refresh = findMetaRefresh(html.text);
+    const html = await readCapped(response.body, options.maxBodyBytes);
+    hop.bodyBytesRead = html.data.length;
+    if (html.exceeded) hop.bodyTruncated = true;
+    const refresh = findMetaRefresh(html.data.toString('utf8'));
     if (refresh !== undefined) hop.next = 'meta-refresh';
     return { hop, next: refresh };
   } catch (error) {

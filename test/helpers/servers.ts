@@ -72,12 +72,26 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
-function launch(binary: string, args: string[]): { child: ChildProcess; log: () => string } {
+/**
+ * Runs a server in the foreground and waits until it accepts TCP connections on `host:port`; stopping it kills the
+ * process and removes its temporary directory, and so does a failed start.
+ */
+async function runServer(binary: string, args: string[], what: string, dir: string, host: string, port: number): Promise<RunningServer> {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  return { child, log: () => output.slice(-2000) };
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(() => tcpOpen(host, port), child, what, () => output.slice(-2000));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { host, port, dir, stop };
 }
 
 /** dnsmasq in the foreground (the test owns the process), answering only from the records given as options. */
@@ -85,7 +99,7 @@ export async function startDnsmasq(binary: string, records: string[]): Promise<R
   const dir = await mkdtemp(join(tmpdir(), 'vigie-dnsmasq-'));
   const host = randomLoopback();
   const port = await freePort(host);
-  const { child, log } = launch(binary, [
+  return runServer(binary, [
     '--keep-in-foreground',
     '--conf-file=/dev/null',
     '--no-resolv',
@@ -96,18 +110,7 @@ export async function startDnsmasq(binary: string, records: string[]): Promise<R
     `--pid-file=${join(dir, 'dnsmasq.pid')}`,
     '--log-facility=-',
     ...records,
-  ]);
-  const stop = async () => {
-    await stopProcess(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(() => tcpOpen(host, port), child, 'dnsmasq', log);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { host, port, dir, stop };
+  ], 'dnsmasq', dir, host, port);
 }
 
 /** nginx with `server` blocks given (use PORT / TLSPORT / DIR placeholders), logs and pid in a temporary prefix. */
@@ -135,18 +138,8 @@ http {
 }
 `;
   await writeFile(join(dir, 'nginx.conf'), config);
-  const { child, log } = launch(binary, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;']);
-  const stop = async () => {
-    await stopProcess(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(() => tcpOpen(host, port), child, 'nginx', log);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { host, port, tlsPort, dir, stop };
+  const args = ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
+  return { ...(await runServer(binary, args, 'nginx', dir, host, port)), tlsPort };
 }
 
 /** A self-signed certificate for `name` made with openssl; undefined (with a message) when openssl is missing. */

@@ -9,7 +9,7 @@ import { hashBatch } from '../../hashing/batch.js';
 import { detectFormat, FORMAT_NAMES, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
 import { readHashRecords } from '../../matching/hash-records.js';
 import { Matcher, notComparable } from '../../matching/matcher.js';
-import { collectInputs, parseThresholds } from '../inputs.js';
+import { collectInputs, parseInteger, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
@@ -55,14 +55,6 @@ function parsePercents(text: string): { query: number; target: number } {
   return { query: values[0], target: values[1] };
 }
 
-function parseQuality(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 100) {
-    throw new VigieError('usage', `--min-quality must be a whole number 0–100, not "${text}"`, 2);
-  }
-  return value;
-}
-
 /** What to hash media for: the signals the sets hold (the others could not match), plus SHA-256 for the report. */
 function algorithmsFor(setSignals: SignalName[], requested: SignalName[] | undefined): SignalName[] {
   const hashable = setSignals.filter((signal) => HASH_ALGORITHMS.includes(signal));
@@ -87,7 +79,7 @@ export function registerMatch(program: Command): void {
     .option('--hashes-format <name>', `format of the --hashes list (default: detected): ${FORMAT_NAMES.join(', ')}`, parseListFormat)
     .option('--from <file>', 'read a list of paths, one per line')
     .option('-t, --threshold <list>', 'thresholds in bits overriding the sets\' own, e.g. pdq=20,blockhash=8', parseThresholds)
-    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseQuality, 50)
+    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), 50)
     .option('--dihedral', 'also match the 8 PDQ rotations/flips and report which matched')
     .option('--video-percent <q[,t]>', 'video match: share of input frames [and of set frames] matching (default 80,0)', parsePercents)
     .option('--only-matched', 'output only inputs that matched')

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { text as readStream } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
@@ -7,7 +5,7 @@ import { parseProxy } from '../../net/connect.js';
 import { parseResolver } from '../../net/dns-transport.js';
 import { resolveBatch } from '../../net/resolve.js';
 import { csvColumn } from '../csv-inputs.js';
-import { collectInputs, parsePositiveInteger } from '../inputs.js';
+import { collectInputs, parseInteger, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
@@ -36,13 +34,12 @@ function validated<T>(parse: (spec: string) => T, spec: string | undefined, opti
 }
 
 async function readInputs(urls: string[], options: { from?: string; column?: string }): Promise<string[]> {
-  if (options.column === undefined) return collectInputs(urls, options.from);
-  const source = options.from ?? (urls.includes('-') ? '-' : undefined);
-  if (source === undefined) throw new VigieError('usage', '--column needs CSV from --from <file> or - (stdin)', ExitCode.usage);
-  const text = source === '-' ? await readStream(process.stdin) : await readFile(source, 'utf8').catch((error: Error) => {
-    throw new VigieError('unreadable', `cannot read ${source}: ${error.message}`, ExitCode.input);
-  });
-  return [...urls.filter((url) => url !== '-'), ...csvColumn(text, options.column)];
+  const { column } = options;
+  if (column === undefined) return collectInputs(urls, options.from);
+  if (options.from === undefined && !urls.includes('-')) {
+    throw new VigieError('usage', '--column needs CSV from --from <file> or - (stdin)', ExitCode.usage);
+  }
+  return collectInputs(urls, options.from, (text) => csvColumn(text, column));
 }
 
 export function registerResolve(program: Command): void {
@@ -59,7 +56,7 @@ export function registerResolve(program: Command): void {
     .option('--column <name>', 'the input (--from or -) is CSV with a header; take URLs from this column')
     .option('--resolver <server>', 'DNS server: host:port (UDP, TCP on truncation) or https://…/dns-query (DoH)')
     .option('--dns-timeout <ms>', 'per DNS attempt', parsePositiveInteger('--dns-timeout'), 3000)
-    .option('--dns-retries <n>', 'extra DNS attempts after a timeout', parseRetries, 1)
+    .option('--dns-retries <n>', 'extra DNS attempts after a timeout', parseInteger('--dns-retries', 0, 10), 1)
     .option('--no-http', 'DNS only: make no HTTP request')
     .option('--timeout <ms>', 'per HTTP request, connect to last byte', parsePositiveInteger('--timeout'), 10_000)
     .option('--max-hops <n>', 'HTTP requests per URL before giving up', parsePositiveInteger('--max-hops'), 20)
@@ -109,12 +106,4 @@ Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be
         },
       );
     });
-}
-
-function parseRetries(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 10) {
-    throw new VigieError('usage', `--dns-retries must be a whole number from 0 to 10, not "${value}"`, ExitCode.usage);
-  }
-  return number;
 }

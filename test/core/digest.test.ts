@@ -14,7 +14,7 @@ describe('streamed digests', () => {
     writeFileSync(path, 'head');
     truncateSync(path, 1 << 30); // sparse: costs no disk
     const script = `
-      const { digestFile } = await import(${JSON.stringify(join(REPO_ROOT, 'dist/hashing/crypto.js'))});
+      const { digestFile } = await import(${JSON.stringify(join(REPO_ROOT, 'dist/core/digest.js'))});
       const before = process.memoryUsage().rss;
       const { digests, bytes } = await digestFile(${JSON.stringify(path)}, ['sha256']);
       console.log(JSON.stringify({ digest: digests.sha256, bytes, grewBy: process.resourceUsage().maxRSS * 1024 - before }));`;
