@@ -6,7 +6,7 @@ export { hammingDistanceHex } from './core/hex.js';
 export { hashFile, DEFAULT_ALGORITHMS, type HashOptions } from './hashing/hash-file.js';
 export { hashBatch, type BatchOptions } from './hashing/batch.js';
 export { walkFiles, type WalkEntry } from './core/files.js';
-export { pdqFromLuma, lumaFromPixels, type PdqResult } from './hashing/pdq.js';
+export { pdqFromPixels, type PdqResult, type PixelImage } from './hashing/pdq.js';
 export * from './core/resolution.js';
 export { resolveAddresses, lookupRecords, reverseName, type DnsOptions, type AddressResolution } from './net/dns.js';
 export { classifyAddress } from './net/addresses.js';

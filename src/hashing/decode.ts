@@ -8,7 +8,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { VigieError } from '../core/errors.js';
-import { lumaFromPixels, type LumaImage } from './pdq.js';
+import type { PixelImage } from './pdq-kernel.js';
 
 export const DECODER_VERSION = 1;
 
@@ -92,7 +92,7 @@ export async function decodeRgba(path: string, options: DecodeOptions = {}): Pro
   }
 }
 
-async function decodeClipped16(path: string, info: ImageInfo, maxPixels: number): Promise<LumaImage> {
+async function decodeClipped16(path: string, info: ImageInfo, maxPixels: number): Promise<PixelImage> {
   const { data, info: raw } = await openImage(path, maxPixels)
     .removeAlpha()
     .toColourspace(info.grey ? 'grey16' : 'rgb16')
@@ -101,10 +101,10 @@ async function decodeClipped16(path: string, info: ImageInfo, maxPixels: number)
   const samples = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
   const clipped = new Uint8Array(samples.length);
   for (let i = 0; i < samples.length; i++) clipped[i] = samples[i] > 255 ? 255 : samples[i];
-  return lumaFromPixels(clipped, raw.width, raw.height, raw.channels);
+  return { data: clipped, width: raw.width, height: raw.height, channels: raw.channels };
 }
 
-async function decodeAdobeCmyk(path: string, maxPixels: number): Promise<LumaImage> {
+async function decodeAdobeCmyk(path: string, maxPixels: number): Promise<PixelImage> {
   const { data, info: raw } = await openImage(path, maxPixels)
     .pipelineColourspace('cmyk')
     .toColourspace('cmyk')
@@ -117,25 +117,25 @@ async function decodeAdobeCmyk(path: string, maxPixels: number): Promise<LumaIma
     const k = 255 - data[i * 4 + 3];
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(((255 - data[i * 4 + c]) * k) / 255);
   }
-  return lumaFromPixels(rgb, raw.width, raw.height, 3);
+  return { data: rgb, width: raw.width, height: raw.height, channels: 3 };
 }
 
 /**
- * Luma for PDQ. `rgba` is the already-decoded image when there is one (the common case costs no second decode);
+ * Pixels for PDQ. `rgba` is the already-decoded image when there is one (the common case costs no second decode);
  * 16-bit and CMYK images need their own decode to follow the reference's conversions.
  */
-export async function decodePdqLuma(
+export async function decodePdqPixels(
   path: string,
   info: ImageInfo,
   rgba: RgbaImage | undefined,
   options: DecodeOptions = {},
-): Promise<LumaImage> {
+): Promise<PixelImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
     if (info.sixteenBit) return await decodeClipped16(path, info, maxPixels);
     if (info.cmyk) return await decodeAdobeCmyk(path, maxPixels);
     const image = rgba ?? (await decodeRgba(path, options));
-    return lumaFromPixels(image.data, image.width, image.height, 4, info.grey);
+    return { ...image, channels: 4, grey: info.grey };
   } catch (error) {
     throw error instanceof VigieError ? error : corrupt(error);
   }
@@ -151,10 +151,10 @@ export const FAST_MODE_SHORT_SIDE = 640;
  * Fast mode: let the decoder shrink on load (JPEG DCT scaling, WebP/PNG subsampling) to 640 px on the short
  * side. Hashes stay within a few bits of the exact mode on images of good quality; see README.
  */
-export async function decodeFastLuma(path: string, info: ImageInfo, options: DecodeOptions = {}): Promise<LumaImage> {
+export async function decodeFastPixels(path: string, info: ImageInfo, options: DecodeOptions = {}): Promise<PixelImage> {
   const shortSide = Math.min(info.width, info.height);
   if (shortSide <= FAST_MODE_SHORT_SIDE || info.sixteenBit || info.cmyk) {
-    return decodePdqLuma(path, info, undefined, options);
+    return decodePdqPixels(path, info, undefined, options);
   }
   const scale = FAST_MODE_SHORT_SIDE / shortSide;
   try {
@@ -170,7 +170,7 @@ export async function decodeFastLuma(path: string, info: ImageInfo, options: Dec
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return lumaFromPixels(data, raw.width, raw.height, raw.channels, info.grey);
+    return { data, width: raw.width, height: raw.height, channels: raw.channels, grey: info.grey };
   } catch (error) {
     throw corrupt(error);
   }

@@ -1,14 +1,14 @@
 import type { Hashes } from '../core/records.js';
 import { blockhashPrecise, blockhashQuick } from './blockhash.js';
 import {
-  decodeFastLuma,
-  decodePdqLuma,
+  decodeFastPixels,
+  decodePdqPixels,
   decodeRgba,
   readImageInfo,
   type DecodeOptions,
   type RgbaImage,
 } from './decode.js';
-import { pdqFromLuma } from './pdq.js';
+import { pdqFromPixels } from './pdq.js';
 
 export const IMAGE_SIGNALS = ['pdq', 'blockhash', 'blockhash-quick'] as const;
 export type ImageSignalName = (typeof IMAGE_SIGNALS)[number];
@@ -16,7 +16,7 @@ export type ImageSignalName = (typeof IMAGE_SIGNALS)[number];
 export interface ImageHashOptions extends DecodeOptions {
   signals: readonly ImageSignalName[];
   dihedral?: boolean;
-  /** Decode at reduced size for PDQ (see decodeFastLuma). */
+  /** Decode at reduced size for PDQ (see decodeFastPixels). */
   pdqFast?: boolean;
 }
 
@@ -39,10 +39,10 @@ export async function hashImage(path: string, options: ImageHashOptions): Promis
   let rgba: RgbaImage | undefined;
   if (wantsBlockhash || pdqNeedsRgba) rgba = await decodeRgba(path, options);
   if (options.signals.includes('pdq')) {
-    const luma = options.pdqFast
-      ? await decodeFastLuma(path, info, options)
-      : await decodePdqLuma(path, info, rgba, options);
-    const pdq = pdqFromLuma(luma, { dihedral: options.dihedral });
+    const pixels = options.pdqFast
+      ? await decodeFastPixels(path, info, options)
+      : await decodePdqPixels(path, info, rgba, options);
+    const pdq = pdqFromPixels(pixels, { dihedral: options.dihedral });
     result.hashes.pdq = pdq.hash;
     result.pdqQuality = pdq.quality;
     result.pdqDihedral = pdq.dihedral;

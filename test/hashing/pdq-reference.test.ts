@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hammingDistanceHex } from '../../src/core/hex.js';
-import { decodePdqLuma, decodeRgba, readImageInfo } from '../../src/hashing/decode.js';
+import { decodePdqPixels, decodeRgba, readImageInfo } from '../../src/hashing/decode.js';
 import { hashImage } from '../../src/hashing/image.js';
 import { readCsv, readCsvObjects } from '../helpers/csv.js';
 import { sharedPath } from '../helpers/shared.js';
@@ -12,13 +12,12 @@ const pdqDir = sharedPath('reference/pdq');
 /** SHA-256 of the RGB24 buffer our decoder hands to PDQ, as the manifest records the reference's. */
 async function decodedRgbSha256(path: string): Promise<string> {
   const info = await readImageInfo(path);
-  const rgba = await decodeRgba(path);
-  const rgb = Buffer.alloc(rgba.width * rgba.height * 3);
-  for (let i = 0; i < rgba.width * rgba.height; i++) rgb.set(rgba.data.subarray(i * 4, i * 4 + 3), i * 3);
-  // 16-bit and CMYK images have their own conversions; compare the luma source instead.
-  if (info.sixteenBit || info.cmyk) {
-    const luma = await decodePdqLuma(path, info, undefined);
-    return `luma:${createHash('sha256').update(Buffer.from(luma.luma.buffer)).digest('hex')}`;
+  // 16-bit and CMYK images have their own conversions: the pixels PDQ gets, not the plain RGBA decode.
+  const image = info.sixteenBit || info.cmyk ? await decodePdqPixels(path, info, undefined) : { ...(await decodeRgba(path)), channels: 4 };
+  const count = image.width * image.height;
+  const rgb = Buffer.alloc(count * 3);
+  for (let i = 0; i < count; i++) {
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = image.data[i * image.channels + (image.channels < 3 ? 0 : c)];
   }
   return createHash('sha256').update(rgb).digest('hex');
 }

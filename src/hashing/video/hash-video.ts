@@ -1,7 +1,7 @@
 /** A video file → its PDQ frame hashes (vPDQ), with the stream's properties. */
 import { VigieError } from '../../core/errors.js';
 import type { VideoFrameHash } from '../../core/records.js';
-import { lumaFromPixels, pdqFromLuma } from '../pdq.js';
+import { pdqFromPixels } from '../pdq.js';
 import { DEFAULT_FRAME_MODE, extractFrames, type ExtractResult, type FrameMode, type FrameSize } from './frames.js';
 import { locateFfmpeg } from './locate.js';
 import { probeVideo, type VideoInfo } from './probe.js';
@@ -85,7 +85,6 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
   const warnings: string[] = [];
   const size = options.frameSize ?? { width: info.width, height: info.height };
   const hashes: { index: number; pdq: string; quality: number }[] = [];
-  const lumaBuffer = new Float32Array(size.width * size.height);
   const extracted = await extractFrames(
     {
       ffmpeg: tools.ffmpeg,
@@ -99,7 +98,7 @@ async function hashVideoWithin(path: string, options: VideoHashOptions, deadline
       signal: options.signal,
     },
     ({ index, rgb }) => {
-      const { hash, quality } = pdqFromLuma(lumaFromPixels(rgb, size.width, size.height, 3, false, lumaBuffer));
+      const { hash, quality } = pdqFromPixels({ data: rgb, width: size.width, height: size.height, channels: 3 });
       hashes.push({ index, pdq: hash, quality });
     },
   );
