@@ -1,7 +1,19 @@
 import sharp from 'sharp';
 import type { EnvironmentCheck } from '../core/environment.js';
+import { describeError } from '../core/errors.js';
+import { kernelModule } from './pdq-kernel.js';
 
-/** The image decoder and the formats it reads. */
+/** PDQ's WebAssembly kernel (built by npm run build; needs WebAssembly SIMD, which Node 20 has). */
+function checkPdqKernel(): EnvironmentCheck {
+  try {
+    kernelModule();
+    return { name: 'PDQ kernel', status: 'ok', required: true, detail: 'WebAssembly SIMD (dist/hashing/pdq.wasm)' };
+  } catch (error) {
+    return { name: 'PDQ kernel', status: 'missing', required: true, detail: describeError(error).message };
+  }
+}
+
+/** The image decoder and the formats it reads, and PDQ's kernel. */
 export async function checkImageSupport(): Promise<EnvironmentCheck[]> {
   const formats = Object.values(sharp.format)
     .filter((format) => format.input.file)
@@ -9,6 +21,7 @@ export async function checkImageSupport(): Promise<EnvironmentCheck[]> {
   const wanted = ['jpeg', 'png', 'webp', 'gif', 'tiff'];
   const missing = wanted.filter((format) => !formats.includes(format));
   return [
+    checkPdqKernel(),
     {
       name: 'image decoder',
       status: missing.length === 0 ? 'ok' : 'degraded',

@@ -4,6 +4,8 @@
  * dropped afterwards, so one huge image does not pin its memory for the rest of a batch.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, VigieError } from '../core/errors.js';
 import { compiledModuleUrl } from '../core/worker-pool.js';
 
 export const DOWNSAMPLE = 64;
@@ -48,8 +50,17 @@ const PAGE = 65536;
 const align16 = (n: number) => (n + 15) & ~15;
 
 let compiled: WebAssembly.Module | undefined;
-function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(compiledModuleUrl(import.meta.url, './pdq.wasm')));
+/** The compiled kernel; a missing file (a checkout never built) is an environment error, not a crash. */
+export function kernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const path = fileURLToPath(compiledModuleUrl(import.meta.url, './pdq.wasm'));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new VigieError('pdq-kernel-missing', `PDQ's WebAssembly kernel ${path} is missing: run npm run build`, ExitCode.environment);
+  }
+  compiled = new WebAssembly.Module(bytes);
   return compiled;
 }
 
