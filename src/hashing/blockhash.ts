@@ -12,8 +12,8 @@
  * column's weighted sum over runs of pixels, then that row sum × the row's weight into the grid; dividing by 256 at
  * the end is exact and gives blockhash-core's float64 block values, to which the same median rule applies.
  * The per-pixel block indices and weights are computed with blockhash-core's own expressions, quirks included: a pixel
- * inside a block gives both its weights to that block, the last pixel of a row or column never spills over, and
- * images narrower than 16 pixels keep blockhash-core's (odd, but reference) distribution.
+ * inside a block gives both its weights to that block, and images narrower or shorter than 16 pixels keep
+ * blockhash-core's (odd, but reference) distribution.
  */
 import type { RgbaImage } from './decode.js';
 
@@ -55,8 +55,9 @@ function preciseAxis(size: number): AxisPlan {
     const mod = (i + 1) % blockSize;
     const frac = mod - Math.floor(mod);
     const whole = mod - frac;
-    // Inside a block (or on the last pixel) both weights go to the same block: merged, as the sum is exact.
-    if (whole > 0 || i + 1 === size) continue;
+    // Inside a block both weights go to the same block: merged, as the sum is exact. (blockhash-core also tests for
+    // the last pixel, where frac is always 0: its second weight is 0 and adds nothing either way.)
+    if (whole > 0) continue;
     plan.weightA[i] = (1 - frac) * PRECISE_UNIT;
     plan.blockB[i] = Math.ceil(i / blockSize);
     plan.weightB[i] = frac * PRECISE_UNIT;
