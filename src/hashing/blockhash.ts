@@ -15,6 +15,7 @@
  * inside a block gives both its weights to that block, and images narrower or shorter than 16 pixels keep
  * blockhash-core's (odd, but reference) distribution.
  */
+import { VigieError } from '../core/errors.js';
 import type { RgbaImage } from './decode.js';
 
 /** Grid side: 16x16 blocks, 256 bits, the size the published lists and the reference test data use. */
@@ -178,6 +179,9 @@ function groupable(rows: AxisPlan, y: number): boolean {
 /** The 16x16 block sums, row-major, in units of (column unit × row unit). */
 function blockSums(image: RgbaImage, columns: AxisPlan, rows: AxisPlan): Float64Array {
   const { width, height } = image;
+  if (image.data.length < width * height * 4) {
+    throw new VigieError('bad-pixels', `blockhash: ${image.data.length} bytes cannot hold ${width}x${height} RGBA pixels`);
+  }
   const runs = columnRuns(columns);
   const words = pixelWords(image.data, width * height);
   const blocks = new Float64Array(GRID * GRID);

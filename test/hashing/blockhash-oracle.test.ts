@@ -119,4 +119,11 @@ describe('blockhash is bit-identical to blockhash-core', () => {
     }
     expectSameAsOracle({ width: 1600, height: 1004, data: new Uint8Array(1600 * 1004 * 4).fill(255) });
   });
+
+  it('refuses a pixel buffer too short for the size it claims, with one clear line', () => {
+    const image = { width: 20, height: 20, data: new Uint8Array(20 * 20 * 4 - 1) };
+    for (const hash of [blockhashPrecise, blockhashQuick]) {
+      expect(() => hash(image)).toThrow(/^blockhash: 1599 bytes cannot hold 20x20 RGBA pixels$/);
+    }
+  });
 });
