@@ -228,7 +228,8 @@ function hashFromBlocks(blocks: Float64Array, pixelsPerBlock: number): string {
       let nibble = 0;
       for (let k = 0; k < 4; k++) {
         const v = values[i + k];
-        // Near a median of 0 or of full brightness, a tie goes to the side away from the median's extreme.
+        // A block within 1 of the median counts as bright only when the median is above half brightness (for images
+        // mostly black or mostly white, as blockhash-core does).
         const bit = v > m || (Math.abs(v - m) < 1 && m > halfBlockValue);
         nibble = (nibble << 1) | (bit ? 1 : 0);
       }
