@@ -7,6 +7,8 @@ export { hashFile, DEFAULT_ALGORITHMS, type HashOptions } from './hashing/hash-f
 export { hashBatch, type BatchOptions } from './hashing/batch.js';
 export { walkFiles, type WalkEntry } from './core/files.js';
 export { pdqFromPixels, type PdqResult, type PixelImage } from './hashing/pdq.js';
+export { blockhashPrecise, blockhashQuick, BLOCKHASH_GRID } from './hashing/blockhash.js';
+export type { RgbaImage } from './hashing/decode.js';
 export * from './core/resolution.js';
 export { resolveAddresses, lookupRecords, reverseName, type DnsOptions, type AddressResolution } from './net/dns.js';
 export { classifyAddress } from './net/addresses.js';
