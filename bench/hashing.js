@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { hashBatch } from '../dist/hashing/batch.js';
 import { mapOrdered } from '../dist/core/concurrency.js';
+import { WorkerPool } from '../dist/core/worker-pool.js';
 import { printTable, sharedPath, time } from './lib.js';
 
 const JOBS = 2;
 const MIN_FILES = 200;
+const ROUNDS = 3;
 
 function listImages(dir) {
   return readdirSync(dir, { recursive: true })
@@ -66,42 +68,56 @@ async function benchHashing() {
       }
     }
     const entries = files.map((path) => ({ path }));
-    const run = (algorithms, extra = {}) =>
-      time(async () => {
-        for await (const record of hashBatch(entries, { algorithms, jobs: JOBS, ...extra })) {
-          if ('error' in record) throw new Error(`${record.path}: ${record.error.message}`);
-        }
-      });
-    const decode = () =>
-      time(async () => {
-        for await (const _ of mapOrdered(files, JOBS, (path) =>
-          sharp(path, { ignoreIcc: true }).toColourspace('srgb').ensureAlpha().raw().toBuffer(),
-        ));
-      });
-    await run(['sha256']); // warm the page cache and the workers' code
-    const decodeOnly = await decode();
-    const results = [
-      ['sharp decode only (floor)', decodeOnly],
-      ['sha256', await run(['sha256'])],
-      ['md5,sha1,sha256', await run(['md5', 'sha1', 'sha256'])],
-      ['pdq', await run(['pdq'])],
-      ['pdq --pdq-fast', await run(['pdq'], { pdqFast: true })],
-      ['pdq --dihedral', await run(['pdq'], { dihedral: true })],
-      ['blockhash', await run(['blockhash'])],
-      ['blockhash-quick', await run(['blockhash-quick'])],
-      ['pdq + blockhash + sha256', await run(['pdq', 'blockhash', 'sha256'])],
+    const hashRun = (algorithms, extra = {}) => async () => {
+      for await (const record of hashBatch(entries, { algorithms, jobs: JOBS, ...extra })) {
+        if ('error' in record) throw new Error(`${record.path}: ${record.error.message}`);
+      }
+    };
+    const decodePool = new WorkerPool(new URL('./decode-worker.js', import.meta.url), JOBS);
+    const decodeRun = async () => {
+      for await (const _ of mapOrdered(files, JOBS * 2, (path) => decodePool.run(path)));
+    };
+    const works = [
+      ['sharp decode only (floor)', decodeRun],
+      ['sha256', hashRun(['sha256'])],
+      ['md5,sha1,sha256', hashRun(['md5', 'sha1', 'sha256'])],
+      ['pdq', hashRun(['pdq'])],
+      ['pdq --pdq-fast', hashRun(['pdq'], { pdqFast: true })],
+      ['pdq --dihedral', hashRun(['pdq'], { dihedral: true })],
+      ['blockhash', hashRun(['blockhash'])],
+      ['blockhash-quick', hashRun(['blockhash-quick'])],
+      ['pdq + blockhash + sha256', hashRun(['pdq', 'blockhash', 'sha256'])],
     ];
-    const rows = results.map(([name, seconds]) => [
-      name,
-      (files.length / seconds).toFixed(1),
-      (seconds / decodeOnly).toFixed(2),
-    ]);
-    printTable(`Image hashing: ${files.length} files, ${JOBS} jobs`, ['work', 'images/s', 'time ÷ decode-only'], rows);
-    const byName = Object.fromEntries(results);
-    const combined = byName['pdq + blockhash + sha256'] / decodeOnly;
-    const fastSpeedup = byName.pdq / byName['pdq --pdq-fast'];
-    console.log(`\nexact PDQ + blockhash + SHA-256 vs decode only: ${combined.toFixed(2)}x (target <= 1.5x)`);
-    console.log(`fast PDQ throughput vs exact PDQ: ${fastSpeedup.toFixed(2)}x (target >= 3x)`);
+    await hashRun(['sha256'])(); // warm the page cache and the workers' code
+    await decodeRun();
+    // Interleaved rounds, best of each: the machine is shared, and a burst of someone else's load should not land on
+    // one row only. CPU time (every thread of this process) is the figure least moved by other processes.
+    const best = new Map(works.map(([name]) => [name, { wall: Infinity, cpu: Infinity }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, work] of works) {
+        const cpuBefore = process.cpuUsage();
+        const wall = await time(work);
+        const { user, system } = process.cpuUsage(cpuBefore);
+        const entry = best.get(name);
+        entry.wall = Math.min(entry.wall, wall);
+        entry.cpu = Math.min(entry.cpu, (user + system) / 1e6);
+      }
+    }
+    await decodePool.close();
+    const floor = best.get('sharp decode only (floor)');
+    const rows = works.map(([name]) => {
+      const { wall, cpu } = best.get(name);
+      return [name, (files.length / wall).toFixed(1), (wall / floor.wall).toFixed(2), (cpu / floor.cpu).toFixed(2)];
+    });
+    printTable(`Image hashing: ${files.length} files, ${JOBS} jobs, best of ${ROUNDS} rounds`, ['work', 'images/s', 'time ÷ decode-only', 'CPU ÷ decode-only'], rows);
+    const combined = best.get('pdq + blockhash + sha256');
+    const exact = best.get('pdq');
+    const fast = best.get('pdq --pdq-fast');
+    console.log(
+      `\nexact PDQ + blockhash + SHA-256 vs decode only: ${(combined.wall / floor.wall).toFixed(2)}x time, ` +
+        `${(combined.cpu / floor.cpu).toFixed(2)}x CPU (target <= 1.5x)`,
+    );
+    console.log(`fast PDQ throughput vs exact PDQ: ${(exact.wall / fast.wall).toFixed(2)}x (target >= 3x)`);
     await benchFastModeOnPhotos(work);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -28,6 +28,9 @@ export interface ImageInfo {
   cmyk: boolean;
 }
 
+/** An image file's path, or its bytes already read. */
+export type ImageSource = string | Buffer;
+
 export interface DecodeOptions {
   maxPixels?: number;
 }
@@ -37,17 +40,17 @@ function corrupt(error: unknown): VigieError {
   return new VigieError('corrupt-image', `cannot decode image: ${message}`, undefined, { cause: error });
 }
 
-function openImage(path: string, maxPixels: number) {
+function openImage(source: ImageSource, maxPixels: number) {
   // failOn 'warning': a truncated or damaged file is an error, not a silently half-grey hash.
-  return sharp(path, { ignoreIcc: true, limitInputPixels: maxPixels, failOn: 'warning' });
+  return sharp(source, { ignoreIcc: true, limitInputPixels: maxPixels, failOn: 'warning' });
 }
 
 /** Reads the header only, and refuses what must not be decoded. */
-export async function readImageInfo(path: string, options: DecodeOptions = {}): Promise<ImageInfo> {
+export async function readImageInfo(source: ImageSource, options: DecodeOptions = {}): Promise<ImageInfo> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   let metadata: Metadata;
   try {
-    metadata = await sharp(path, { limitInputPixels: false }).metadata();
+    metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw corrupt(error);
   }
@@ -79,9 +82,9 @@ export interface RgbaImage {
 }
 
 /** RGBA as stored in the file: the input blockhash expects, and (alpha aside) PDQ's for ordinary images. */
-export async function decodeRgba(path: string, options: DecodeOptions = {}): Promise<RgbaImage> {
+export async function decodeRgba(source: ImageSource, options: DecodeOptions = {}): Promise<RgbaImage> {
   try {
-    const { data, info: raw } = await openImage(path, options.maxPixels ?? DEFAULT_MAX_PIXELS)
+    const { data, info: raw } = await openImage(source, options.maxPixels ?? DEFAULT_MAX_PIXELS)
       .toColourspace('srgb')
       .ensureAlpha()
       .raw()
@@ -92,8 +95,8 @@ export async function decodeRgba(path: string, options: DecodeOptions = {}): Pro
   }
 }
 
-async function decodeClipped16(path: string, info: ImageInfo, maxPixels: number): Promise<PixelImage> {
-  const { data, info: raw } = await openImage(path, maxPixels)
+async function decodeClipped16(source: ImageSource, info: ImageInfo, maxPixels: number): Promise<PixelImage> {
+  const { data, info: raw } = await openImage(source, maxPixels)
     .removeAlpha()
     .toColourspace(info.grey ? 'grey16' : 'rgb16')
     .raw({ depth: 'ushort' })
@@ -104,8 +107,8 @@ async function decodeClipped16(path: string, info: ImageInfo, maxPixels: number)
   return { data: clipped, width: raw.width, height: raw.height, channels: raw.channels };
 }
 
-async function decodeAdobeCmyk(path: string, maxPixels: number): Promise<PixelImage> {
-  const { data, info: raw } = await openImage(path, maxPixels)
+async function decodeAdobeCmyk(source: ImageSource, maxPixels: number): Promise<PixelImage> {
+  const { data, info: raw } = await openImage(source, maxPixels)
     .pipelineColourspace('cmyk')
     .toColourspace('cmyk')
     .raw()
@@ -125,16 +128,16 @@ async function decodeAdobeCmyk(path: string, maxPixels: number): Promise<PixelIm
  * 16-bit and CMYK images need their own decode to follow the reference's conversions.
  */
 export async function decodePdqPixels(
-  path: string,
+  source: ImageSource,
   info: ImageInfo,
   rgba: RgbaImage | undefined,
   options: DecodeOptions = {},
 ): Promise<PixelImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    if (info.sixteenBit) return await decodeClipped16(path, info, maxPixels);
-    if (info.cmyk) return await decodeAdobeCmyk(path, maxPixels);
-    const image = rgba ?? (await decodeRgba(path, options));
+    if (info.sixteenBit) return await decodeClipped16(source, info, maxPixels);
+    if (info.cmyk) return await decodeAdobeCmyk(source, maxPixels);
+    const image = rgba ?? (await decodeRgba(source, options));
     return { ...image, channels: 4, grey: info.grey };
   } catch (error) {
     throw error instanceof VigieError ? error : corrupt(error);
@@ -151,14 +154,14 @@ export const FAST_MODE_SHORT_SIDE = 640;
  * Fast mode: let the decoder shrink on load (JPEG DCT scaling, WebP/PNG subsampling) to 640 px on the short
  * side. Hashes stay within a few bits of the exact mode on images of good quality; see README.
  */
-export async function decodeFastPixels(path: string, info: ImageInfo, options: DecodeOptions = {}): Promise<PixelImage> {
+export async function decodeFastPixels(source: ImageSource, info: ImageInfo, options: DecodeOptions = {}): Promise<PixelImage> {
   const shortSide = Math.min(info.width, info.height);
   if (shortSide <= FAST_MODE_SHORT_SIDE || info.sixteenBit || info.cmyk) {
-    return decodePdqPixels(path, info, undefined, options);
+    return decodePdqPixels(source, info, undefined, options);
   }
   const scale = FAST_MODE_SHORT_SIDE / shortSide;
   try {
-    const { data, info: raw } = await openImage(path, options.maxPixels ?? DEFAULT_MAX_PIXELS)
+    const { data, info: raw } = await openImage(source, options.maxPixels ?? DEFAULT_MAX_PIXELS)
       .resize({
         width: Math.round(info.width * scale),
         height: Math.round(info.height * scale),

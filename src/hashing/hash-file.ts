@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { describeError, VigieError } from '../core/errors.js';
 import type { HashRecord, Hashes } from '../core/records.js';
 import type { SignalName } from '../core/signals/index.js';
-import { DIGEST_NAMES, digestFile, type DigestName } from '../core/digest.js';
+import { DIGEST_NAMES, digestBytes, digestFile, type DigestName } from '../core/digest.js';
 import { IMAGE_SIGNALS, hashImage, type ImageSignalName } from './image.js';
-import { sniffFile } from './sniff.js';
+import { SNIFF_BYTES, sniffFile, sniffMedia } from './sniff.js';
 import { hashVideo, type VideoHashOptions } from './video/hash-video.js';
 
 export interface HashOptions extends Omit<VideoHashOptions, 'signal'> {
@@ -28,6 +28,9 @@ const VIDEO_EXTENSIONS = new Set([
   '.wmv', '.asf', '.ogv', '.vob',
 ]);
 
+/** Files up to this size are read into memory once; larger ones are streamed (a 2 GB video is never held whole). */
+const IN_MEMORY_BYTES = 64 * 2 ** 20;
+
 /** Hashes one file. Never throws: a file that cannot be hashed gives a record with `error`. */
 export async function hashFile(path: string, options: HashOptions): Promise<HashRecord> {
   try {
@@ -46,11 +49,15 @@ async function hashFileOrThrow(path: string, options: HashOptions): Promise<Hash
   const imageSignals = options.algorithms.filter((name): name is ImageSignalName =>
     (IMAGE_SIGNALS as readonly string[]).includes(name),
   );
-  const [sniffed, { bytes, digests }] = await Promise.all([sniffFile(path), digestFile(path, digestNames)]);
+  // A file of ordinary size is read once, and its digests, its sniffing and its decoding share that read.
+  const contents = info.size <= IN_MEMORY_BYTES ? await readFile(path) : undefined;
+  const [sniffed, { bytes, digests }] = contents
+    ? [sniffMedia(contents.subarray(0, SNIFF_BYTES)), await digestBytes(contents, digestNames)]
+    : await Promise.all([sniffFile(path), digestFile(path, digestNames)]);
   const hashes: Hashes = { ...digests };
   const extension = extname(path);
   if (sniffed.media === 'image') {
-    const image = await hashImage(path, { ...options, signals: imageSignals });
+    const image = await hashImage(contents ?? path, { ...options, signals: imageSignals });
     return {
       path,
       media: 'image',

@@ -6,6 +6,7 @@ import {
   decodeRgba,
   readImageInfo,
   type DecodeOptions,
+  type ImageSource,
   type RgbaImage,
 } from './decode.js';
 import { pdqFromPixels } from './pdq.js';
@@ -30,18 +31,18 @@ export interface ImageHashes {
 }
 
 /** Perceptual hashes of one image file; the image is decoded once for all of them whenever the rules allow. */
-export async function hashImage(path: string, options: ImageHashOptions): Promise<ImageHashes> {
-  const info = await readImageInfo(path, options);
+export async function hashImage(source: ImageSource, options: ImageHashOptions): Promise<ImageHashes> {
+  const info = await readImageInfo(source, options);
   const result: ImageHashes = { width: info.width, height: info.height, hashes: {}, warnings: [] };
   if (info.pages > 1) result.warnings.push(`animated image with ${info.pages} frames: only the first frame was hashed`);
   const wantsBlockhash = options.signals.includes('blockhash') || options.signals.includes('blockhash-quick');
   const pdqNeedsRgba = options.signals.includes('pdq') && !options.pdqFast && !info.sixteenBit && !info.cmyk;
   let rgba: RgbaImage | undefined;
-  if (wantsBlockhash || pdqNeedsRgba) rgba = await decodeRgba(path, options);
+  if (wantsBlockhash || pdqNeedsRgba) rgba = await decodeRgba(source, options);
   if (options.signals.includes('pdq')) {
     const pixels = options.pdqFast
-      ? await decodeFastPixels(path, info, options)
-      : await decodePdqPixels(path, info, rgba, options);
+      ? await decodeFastPixels(source, info, options)
+      : await decodePdqPixels(source, info, rgba, options);
     const pdq = pdqFromPixels(pixels, { dihedral: options.dihedral });
     result.hashes.pdq = pdq.hash;
     result.pdqQuality = pdq.quality;
