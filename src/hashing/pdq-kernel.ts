@@ -44,8 +44,8 @@ const DCT_TRANSPOSED = Float32Array.from({ length: DCT_MATRIX.length }, (_, n) =
   return DCT_MATRIX[(n % DCT_SIZE) * DOWNSAMPLE + k];
 });
 
-/** Memory kept between images: enough for 4K video frames and photos up to about 12 megapixels. */
-const KEPT_WORKSPACE = 256 * 2 ** 20;
+/** Memory kept between images (mostly the pixels' copy): 4K video frames and RGBA photos up to about 16 megapixels. */
+const KEPT_WORKSPACE = 64 * 2 ** 20;
 const PAGE = 65536;
 const align16 = (n: number) => (n + 15) & ~15;
 

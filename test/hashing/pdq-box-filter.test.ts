@@ -120,8 +120,8 @@ describe('PDQ kernel', () => {
   it('gives a huge image a kernel of its own and still the same answer', () => {
     const width = 4100;
     const height = 4100;
-    const data = new Uint8Array(width * height).map((_, i) => (i * 7919) % 251);
-    const luma = plainLuma(data, width * height, 1, true);
-    expect(downsampleTo64({ data, width, height, channels: 1 })).toEqual(plainDownsample(luma, width, height));
+    const data = new Uint8Array(width * height * 4).map((_, i) => (i * 7919) % 251);
+    const luma = plainLuma(data, width * height, 4, false);
+    expect(downsampleTo64({ data, width, height, channels: 4 })).toEqual(plainDownsample(luma, width, height));
   });
 });

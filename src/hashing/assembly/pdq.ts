@@ -7,7 +7,8 @@
  *
  * Layouts: a row-major buffer has rows of `padded(width)` floats; a "group" buffer holds four consecutive rows
  * interleaved, one v128 per column with the rows in its lanes, so that the row filter runs four rows at once. Lanes
- * past the image's last row or column carry junk that no output depends on.
+ * past the image's last row or column carry junk that no output depends on. Only the 64 sampled columns of the second
+ * pass are kept whole; everything else lives in rings of a few rows, so the work stays in the CPU's cache.
  * The caller (src/hashing/pdq-kernel.ts) owns the memory: it passes pointers into regions it sized with
  * `workspaceBytes`, and pads the pixels with 16 readable bytes.
  */
@@ -27,13 +28,13 @@ const swizzleMasks = memory.data(48, 16);
   return (size + 3) & ~3;
 }
 
-/** Bytes of scratch space `downsample` needs for an image of this size. */
+/** Bytes of scratch space `downsample` needs for an image of this size (see its layout). */
 export function workspaceBytes(width: i32, height: i32): usize {
   const paddedWidth = <usize>padded(width);
-  const paddedHeight = <usize>padded(height);
+  const rows = <usize>(firstPassRing(height) + 4);
   const groups = paddedWidth * 8;
-  const sums = max(paddedWidth, <usize>DOWNSAMPLE);
-  return (2 * paddedWidth * paddedHeight + groups + sums + 2 * <usize>DOWNSAMPLE * paddedHeight) * 4;
+  const sumsSize = max(paddedWidth, <usize>DOWNSAMPLE);
+  return (rows * paddedWidth + groups + sumsSize + 2 * <usize>DOWNSAMPLE * <usize>padded(height)) * 4;
 }
 
 /** The reference's window: ceil(old / (2 * new)). */
@@ -182,55 +183,108 @@ function sampledColumnsToRows(group: usize, rows: usize): void {
   }
 }
 
-/** box1DFloat down every column of a row-major buffer, four columns per lane group, one row at a time. */
-function boxFilterColumns(input: usize, output: usize, columns: i32, height: i32, window: i32, sums: usize): void {
-  const stride = <usize>columns << 2;
-  const half = (window + 2) / 2;
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = height - window;
-  const phase4 = half - 1;
-  memory.fill(sums, 0, stride);
-  let count = 0;
-  for (let row = 0; row < phase1 + phase2; row++) {
-    count++;
-    const from = input + <usize>row * stride;
-    const to = output + <usize>(row - phase1) * stride;
-    const divisor = f32x4.splat(<f32>count);
-    for (let c: usize = 0; c < stride; c += 16) {
-      const sum = f32x4.add(v128.load(sums + c), v128.load(from + c));
-      v128.store(sums + c, sum);
-      if (row >= phase1) v128.store(to + c, f32x4.div(sum, divisor));
-    }
-  }
+/**
+ * box1DFloat down every column of a row-major buffer, fed one input row at a time, four columns per lane group. The
+ * input and output are rings of rows (row r at slot r mod ring), so the first pass never holds more than a window
+ * of rows: the whole pipeline then works in the CPU's cache instead of streaming full-image buffers through memory.
+ * One filter runs at a time (the first pass, then the second over the sampled columns), hence module state.
+ */
+let sums: usize = 0;
+let columnStride: usize = 0;
+let input: usize = 0;
+let inputRing: i32 = 0;
+let output: usize = 0;
+let outputRing: i32 = 0;
+let filterWindow: i32 = 0;
+let filterHeight: i32 = 0;
+let count: i32 = 0;
+
+@inline function ringRow(base: usize, ring: i32, row: i32): usize {
+  return base + <usize>(row % ring) * columnStride;
+}
+
+/** Rows the first pass's input ring needs: the window behind the newest row, and the four rows of a new group. */
+@inline function firstPassRing(height: i32): i32 {
+  return padded(jaroszWindow(height)) + 4;
+}
+
+function startColumns(
+  sumsAt: usize, columns: i32, inputAt: usize, inputRows: i32, outputAt: usize, outputRows: i32, height: i32,
+): void {
+  sums = sumsAt;
+  columnStride = <usize>columns << 2;
+  input = inputAt;
+  inputRing = inputRows;
+  output = outputAt;
+  outputRing = outputRows;
+  filterWindow = jaroszWindow(height);
+  filterHeight = height;
+  count = 0;
+  memory.fill(sums, 0, columnStride);
+}
+
+/** sums += add, and the output row (when given) gets sums / count: the window growing. */
+function columnAdd(add: usize, out: usize): void {
   const divisor = f32x4.splat(<f32>count);
-  for (let i = 0; i < phase3; i++) {
-    const right = input + <usize>(phase1 + phase2 + i) * stride;
-    const left = input + <usize>i * stride;
-    const to = output + <usize>(phase2 + i) * stride;
-    for (let c: usize = 0; c < stride; c += 16) {
-      const sum = f32x4.sub(f32x4.add(v128.load(sums + c), v128.load(right + c)), v128.load(left + c));
-      v128.store(sums + c, sum);
-      v128.store(to + c, f32x4.div(sum, divisor));
-    }
+  for (let c: usize = 0; c < columnStride; c += 16) {
+    const sum = f32x4.add(v128.load(sums + c), v128.load(add + c));
+    v128.store(sums + c, sum);
+    if (out) v128.store(out + c, f32x4.div(sum, divisor));
   }
-  for (let i = 0; i < phase4; i++) {
-    count--;
-    const left = input + <usize>(phase3 + i) * stride;
-    const to = output + <usize>(phase2 + phase3 + i) * stride;
-    const shrinking = f32x4.splat(<f32>count);
-    for (let c: usize = 0; c < stride; c += 16) {
-      const sum = f32x4.sub(v128.load(sums + c), v128.load(left + c));
-      v128.store(sums + c, sum);
-      v128.store(to + c, f32x4.div(sum, shrinking));
-    }
+}
+
+/** sums = sums + add − subtract, the output row gets sums / count: the window sliding. */
+function columnSlide(add: usize, subtract: usize, out: usize): void {
+  const divisor = f32x4.splat(<f32>count);
+  for (let c: usize = 0; c < columnStride; c += 16) {
+    const sum = f32x4.sub(f32x4.add(v128.load(sums + c), v128.load(add + c)), v128.load(subtract + c));
+    v128.store(sums + c, sum);
+    v128.store(out + c, f32x4.div(sum, divisor));
   }
+}
+
+/** sums −= subtract, the output row gets sums / count: the window shrinking. */
+function columnRemove(subtract: usize, out: usize): void {
+  const divisor = f32x4.splat(<f32>count);
+  for (let c: usize = 0; c < columnStride; c += 16) {
+    const sum = f32x4.sub(v128.load(sums + c), v128.load(subtract + c));
+    v128.store(sums + c, sum);
+    v128.store(out + c, f32x4.div(sum, divisor));
+  }
+}
+
+/** Feeds input row `row` (rows come in order); returns the output row this completes, or -1 while the window fills. */
+function feedColumns(row: i32): i32 {
+  const lag = (filterWindow + 2) / 2 - 1;
+  const outRow = row - lag;
+  const add = ringRow(input, inputRing, row);
+  if (row < filterWindow) {
+    count++;
+    columnAdd(add, outRow >= 0 ? ringRow(output, outputRing, outRow) : 0);
+  } else {
+    columnSlide(add, ringRow(input, inputRing, row - filterWindow), ringRow(output, outputRing, outRow));
+  }
+  return outRow;
+}
+
+/** After the last input row, the i-th of the outputs where the window shrinks; returns that output row. */
+function drainColumns(i: i32): i32 {
+  const lag = (filterWindow + 2) / 2 - 1;
+  const outRow = filterHeight - lag + i;
+  count--;
+  columnRemove(ringRow(input, inputRing, filterHeight - filterWindow + i), ringRow(output, outputRing, outRow));
+  return outRow;
+}
+
+@inline function drainCount(): i32 {
+  return (filterWindow + 2) / 2 - 1;
 }
 
 /**
  * Pixels (8-bit, `channels` interleaved; `grey`: channel 0 is the luma) → two Jarosz passes → 64x64 floats at
- * `out`. The second pass filters along rows in full (its running sums need every pixel) but down the 64 sampled
- * columns only.
+ * `out`. Per group of four rows: luma, the first row filter, then the first column filter advances four rows; each
+ * group of four rows it completes goes through the second row filter, which keeps only the 64 sampled columns; the
+ * second column filter then runs down those.
  */
 export function downsample(
   pixels: usize, width: i32, height: i32, channels: i32, grey: bool, work: usize, out: usize,
@@ -238,36 +292,53 @@ export function downsample(
   const paddedWidth = padded(width);
   const paddedHeight = padded(height);
   const stride = <usize>paddedWidth << 2;
+  const ring = firstPassRing(height);
   const rowFiltered = work;
-  const columnFiltered = rowFiltered + <usize>paddedHeight * stride;
-  const group = columnFiltered + <usize>paddedHeight * stride;
+  const columnFiltered = rowFiltered + <usize>ring * stride;
+  const group = columnFiltered + 4 * stride;
   const groupFiltered = group + (<usize>paddedWidth << 4);
-  const sums = groupFiltered + (<usize>paddedWidth << 4);
-  const sampled = sums + (<usize>max(paddedWidth, DOWNSAMPLE) << 2);
+  const sumsAt = groupFiltered + (<usize>paddedWidth << 4);
+  const sampled = sumsAt + (<usize>max(paddedWidth, DOWNSAMPLE) << 2);
   const sampledFiltered = sampled + <usize>paddedHeight * DOWNSAMPLE * 4;
   const rowWindow = jaroszWindow(width);
-  const columnWindow = jaroszWindow(height);
   fillSampleIndices(sampledColumns, width);
   fillSampleIndices(sampledRows, height);
   prepareSwizzles(channels);
   const isGrey = grey || channels <= 2;
 
+  startColumns(sumsAt, paddedWidth, rowFiltered, ring, columnFiltered, 4, height);
   for (let row = 0; row < height; row += 4) {
     lumaGroup(pixels, width, height, channels, isGrey, row, group);
     boxFilterGroup(group, groupFiltered, width, rowWindow);
-    groupToRows(groupFiltered, width, rowFiltered + <usize>row * stride, stride);
+    groupToRows(groupFiltered, width, ringRow(rowFiltered, ring, row), stride);
+    for (let next = row; next < min(row + 4, height); next++) {
+      secondRowPass(feedColumns(next), height, width, rowWindow, columnFiltered, stride, group, groupFiltered, sampled);
+    }
   }
-  boxFilterColumns(rowFiltered, columnFiltered, paddedWidth, height, columnWindow, sums);
-  for (let row = 0; row < height; row += 4) {
-    rowsToGroup(columnFiltered + <usize>row * stride, stride, width, group);
-    boxFilterGroup(group, groupFiltered, width, rowWindow);
-    sampledColumnsToRows(groupFiltered, sampled + <usize>row * DOWNSAMPLE * 4);
+  const draining = drainCount();
+  for (let i = 0; i < draining; i++) {
+    secondRowPass(drainColumns(i), height, width, rowWindow, columnFiltered, stride, group, groupFiltered, sampled);
   }
-  boxFilterColumns(sampled, sampledFiltered, DOWNSAMPLE, height, columnWindow, sums);
+
+  startColumns(sumsAt, DOWNSAMPLE, sampled, paddedHeight, sampledFiltered, paddedHeight, height);
+  for (let row = 0; row < height; row++) feedColumns(row);
+  for (let i = 0; i < draining; i++) drainColumns(i);
   for (let i = 0; i < DOWNSAMPLE; i++) {
     const from = sampledFiltered + <usize>load<i32>(sampledRows + (<usize>i << 2)) * DOWNSAMPLE * 4;
     memory.copy(out + <usize>i * DOWNSAMPLE * 4, from, DOWNSAMPLE * 4);
   }
+}
+
+/** Once the first column filter has completed a group of four rows (or the last rows), the second row filter. */
+function secondRowPass(
+  outRow: i32, height: i32, width: i32, rowWindow: i32, columnFiltered: usize, stride: usize, group: usize,
+  groupFiltered: usize, sampled: usize,
+): void {
+  if (outRow < 0 || ((outRow & 3) != 3 && outRow != height - 1)) return;
+  const firstRow = outRow & ~3;
+  rowsToGroup(columnFiltered, stride, width, group);
+  boxFilterGroup(group, groupFiltered, width, rowWindow);
+  sampledColumnsToRows(groupFiltered, sampled + <usize>firstRow * DOWNSAMPLE * 4);
 }
 
 /**
