@@ -107,6 +107,14 @@ async function decodeClipped16(source: ImageSource, info: ImageInfo, maxPixels: 
   return { data: clipped, width: raw.width, height: raw.height, channels: raw.channels };
 }
 
+/**
+ * Math.round(x / 255) for x = a·b with a, b in 0..255, without a division (exact over that whole range, which a test
+ * checks value by value; x / 255 is never a tie, 255 being odd).
+ */
+export function roundedDiv255(x: number): number {
+  return (x + 128 + ((x + 128) >> 8)) >> 8;
+}
+
 async function decodeAdobeCmyk(source: ImageSource, maxPixels: number): Promise<PixelImage> {
   const { data, info: raw } = await openImage(source, maxPixels)
     .pipelineColourspace('cmyk')
@@ -116,9 +124,11 @@ async function decodeAdobeCmyk(source: ImageSource, maxPixels: number): Promise<
   const count = raw.width * raw.height;
   const rgb = new Uint8Array(count * 3);
   // libvips un-inverts Adobe CMYK; CImg multiplies the stored (inverted) values: R = C·K/255 on those.
-  for (let i = 0; i < count; i++) {
-    const k = 255 - data[i * 4 + 3];
-    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(((255 - data[i * 4 + c]) * k) / 255);
+  for (let i = 0, p = 0, q = 0; i < count; i++, p += 4, q += 3) {
+    const k = 255 - data[p + 3];
+    rgb[q] = roundedDiv255((255 - data[p]) * k);
+    rgb[q + 1] = roundedDiv255((255 - data[p + 1]) * k);
+    rgb[q + 2] = roundedDiv255((255 - data[p + 2]) * k);
   }
   return { data: rgb, width: raw.width, height: raw.height, channels: 3 };
 }
