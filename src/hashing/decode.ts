@@ -155,18 +155,26 @@ export async function decodePdqPixels(
 }
 
 /**
- * The size PDQ's fast mode decodes to, on the short side. At 512 px one reference PNG drifts 12 bits from the exact
- * hash; at 640 px no reference image of quality >= 80 drifts more than 6 (test/hashing/pdq-fast.test.ts).
+ * The size PDQ's fast mode decodes to, on the short side. At 512 px one reference PNG drifted 12 bits from the exact
+ * hash (when fast mode still resized PNGs); at 640 px no reference image of quality >= 80 drifted more than 6.
  */
 export const FAST_MODE_SHORT_SIDE = 640;
 
 /**
- * Fast mode: let the decoder shrink on load (JPEG DCT scaling, WebP/PNG subsampling) to 640 px on the short
- * side. Hashes stay within a few bits of the exact mode on images of good quality; see README.
+ * sharp shrinks a JPEG on load (DCT scaling by 2, 4 or 8) only when the requested reduction is at least one step more
+ * than the factor (libjpeg rounding), so by 2 only from 3x: below that, a reduced decode would cost a full decode plus
+ * a resize, more than the exact mode.
+ */
+const MIN_JPEG_REDUCTION = 3;
+
+/**
+ * Fast mode: let the JPEG decoder shrink on load, then resize to 640 px on the short side. Only where that saves
+ * work (JPEG photos of 1920 px or more on the short side); everything else (smaller images, PNG and formats whose
+ * decoder cannot shrink, 16-bit, CMYK) gets the exact decode, so fast mode is never slower than exact mode.
  */
 export async function decodeFastPixels(source: ImageSource, info: ImageInfo, options: DecodeOptions = {}): Promise<PixelImage> {
   const shortSide = Math.min(info.width, info.height);
-  if (shortSide <= FAST_MODE_SHORT_SIDE || info.sixteenBit || info.cmyk) {
+  if (info.format !== 'jpeg' || shortSide < MIN_JPEG_REDUCTION * FAST_MODE_SHORT_SIDE || info.cmyk) {
     return decodePdqPixels(source, info, undefined, options);
   }
   const scale = FAST_MODE_SHORT_SIDE / shortSide;
