@@ -6,6 +6,21 @@ export function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
+/**
+ * popcount32(a) + popcount32(b) + popcount32(c) for about the work of two: the three words' 4-bit partial counts
+ * (at most 4 each) are summed before the last folding steps, which then run once (12 per nibble still fits).
+ */
+export function popcountSum3(a: number, b: number, c: number): number {
+  a -= (a >>> 1) & 0x55555555;
+  b -= (b >>> 1) & 0x55555555;
+  c -= (c >>> 1) & 0x55555555;
+  let x = (a & 0x33333333) + ((a >>> 2) & 0x33333333);
+  x += (b & 0x33333333) + ((b >>> 2) & 0x33333333);
+  x += (c & 0x33333333) + ((c >>> 2) & 0x33333333);
+  x = (x & 0x0f0f0f0f) + ((x >>> 4) & 0x0f0f0f0f);
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
 /** Number of differing bits between two equal-length hex strings. */
 export function hammingDistanceHex(a: string, b: string): number {
   if (a.length !== b.length) throw new RangeError(`hash lengths differ (${a.length} and ${b.length} hex digits)`);

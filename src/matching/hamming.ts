@@ -1,12 +1,12 @@
 import type { SignalArray } from '../core/hashset.js';
-import { popcount32 } from '../core/hex.js';
-
+import { popcount32, popcountSum3 } from '../core/hex.js';
 
 /**
  * Hamming distance between hash `id` of a word array (`wordsPerHash` 32-bit words each) and the query words. Stops
  * early once `limit` is exceeded: the exact value of a non-match is never needed, only that it is over the threshold.
- * 256-bit hashes (all perceptual ones) take an unrolled path checked once half-way: measured 2-3x faster than a loop
- * that checks after every word.
+ * 256-bit hashes (all perceptual ones) take an unrolled path checked once after 96 bits: two unrelated hashes already
+ * differ there by 48 ± 5 bits, so almost every non-match stops after three words (measured 2-3x faster than a loop
+ * that checks after every word, and faster again than checking half-way).
  */
 export function wordDistance(
   hashes: Uint32Array,
@@ -17,18 +17,12 @@ export function wordDistance(
 ): number {
   const base = id * wordsPerHash;
   if (wordsPerHash === 8) {
-    const half =
-      popcount32(hashes[base] ^ query[0]) +
-      popcount32(hashes[base + 1] ^ query[1]) +
-      popcount32(hashes[base + 2] ^ query[2]) +
-      popcount32(hashes[base + 3] ^ query[3]);
-    if (half > limit) return half;
+    const head = popcountSum3(hashes[base] ^ query[0], hashes[base + 1] ^ query[1], hashes[base + 2] ^ query[2]);
+    if (head > limit) return head;
     return (
-      half +
-      popcount32(hashes[base + 4] ^ query[4]) +
-      popcount32(hashes[base + 5] ^ query[5]) +
-      popcount32(hashes[base + 6] ^ query[6]) +
-      popcount32(hashes[base + 7] ^ query[7])
+      head +
+      popcountSum3(hashes[base + 3] ^ query[3], hashes[base + 4] ^ query[4], hashes[base + 5] ^ query[5]) +
+      popcountSum3(hashes[base + 6] ^ query[6], hashes[base + 7] ^ query[7], 0)
     );
   }
   let distance = 0;

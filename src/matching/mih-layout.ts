@@ -7,14 +7,15 @@ export interface MihLayout {
 }
 
 /**
- * Measured costs in nanoseconds (bench/matching.js, 10M PDQ hashes, 2-core machine under load, Node 20.20; solved
- * from the query rates of the 11x23 and 11x22 layouts, checked against 16x16, with CSR buckets; the inline-slot
- * buckets since made probes cheaper still, which only widens 11x23's lead at 10M). Used only to compare layouts with
- * each other and with a scan. A bucket probe is cheap (bounds of many probes are read in one tight loop, so their
- * cache misses overlap); a candidate is dear (a random read of its id, then of its 32-byte hash); a scanned hash is
- * a sequential read and four popcounts.
+ * Measured costs in nanoseconds (bench/matching.js, 10M PDQ hashes, 2-core machine, Node 20.20, with the branch-free
+ * block query of mih-index.ts): pass 1 alone is ~20 ns a probe, the rest of an 11x23 query ~40 ns a candidate, a
+ * scan ~5 ns a hash. Checked against other layouts in the same run: 11x22 0.56x and 16x16 0.12x of 11x23 at 10M;
+ * 11x22 ahead of 11x21, 13x19 and 16x16 at 1M; 16x16 3.5x faster than 13x19 at 100k (the earlier constants, 150 ns a
+ * candidate, picked 13x19 there). Used only to compare layouts with each other and with a scan. A bucket probe is
+ * cheap (many probes' loads are in flight at once); a candidate is dearer (a random read of its 32-byte hash, then
+ * three to eight popcounts); a scanned hash is a sequential read and three popcounts.
  */
-export const COST_NS = { probe: 20, candidate: 150, scanned: 10 };
+export const COST_NS = { probe: 20, candidate: 40, scanned: 5 };
 
 /** Direct-addressed tables of 2^24 buckets (64 MB each) are the largest worth their memory. */
 const MAX_BITS = 24;

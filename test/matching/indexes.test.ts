@@ -5,7 +5,8 @@ import { ExactIndex } from '../../src/matching/exact-index.js';
 import { flipMasks, probeCount } from '../../src/matching/flip-masks.js';
 import { LinearIndex } from '../../src/matching/linear-index.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
-import { chooseLayout, chunkRadius } from '../../src/matching/mih-layout.js';
+import { chooseLayout, chunkRadius, costExceedsScan } from '../../src/matching/mih-layout.js';
+import { probePlan } from '../../src/matching/probe-plan.js';
 
 const WIDTH = 32;
 const THRESHOLDS = [0, 8, 16, 31, 40];
@@ -111,6 +112,38 @@ describe('multi-index hashing returns exactly what brute force returns', () => {
         expect(hits.some((hit) => hit.index === member)).toBe(distance <= threshold);
       }
     }
+  });
+
+  it('agrees with brute force past one probe block and past a full candidate buffer (skewed bucket of 20,000 ids)', () => {
+    // 5 chunks of 18 bits at threshold 20: 8,000 probes (two blocks) and cheaper than a scan, so the MIH path runs;
+    // 20,000 hashes share chunk 0's bits, so one spilled run holds more ids than the candidate buffer.
+    const count = 50_000;
+    const layout = { chunks: 5, bits: 18 };
+    const bytes = new Uint8Array(count * WIDTH);
+    let seed = 777;
+    for (let i = 0; i < bytes.length; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      bytes[i] = seed >>> 24;
+    }
+    for (let i = count - 20_000; i < count; i++) bytes.fill(0, i * WIDTH, i * WIDTH + 3);
+    const set: SignalArray = { signal: 'pdq', count, width: WIDTH, hashes: bytes };
+    expect(probePlan(layout, 20).doubledMasks.length).toBeGreaterThan(2 * 4096 - 500);
+    expect(costExceedsScan(layout, count, 20)).toBe(false);
+    const mih = MihIndex.build(set, layout);
+    const linear = new LinearIndex(set);
+    const members = [3, 4_321, 29_999, 30_000, 41_234, count - 1];
+    const member = (i: number) => bytes.subarray(i * WIDTH, (i + 1) * WIDTH);
+    // Far in chunks 0 and 1 (6 bits each), equal elsewhere: only the second block's probes (chunks 2-4) find these.
+    const farInFirstChunks = [0, 1, 2, 3, 4, 5, 51, 52, 53, 54, 55, 56];
+    const queries = [
+      new Uint8Array(WIDTH),
+      ...members.map((i, k) => flip(member(i), [k, 40 + 9 * k, 200 - k])),
+      ...members.map((i) => flip(member(i), farInFirstChunks)),
+    ];
+    for (const query of queries) {
+      for (const threshold of [0, 8, 16, 20]) expect(mih.query(query, threshold)).toEqual(linear.query(query, threshold));
+    }
+    expect(mih.query(queries.at(-1)!, 20).some((hit) => hit.index === count - 1)).toBe(true);
   });
 
   it('survives a round trip through serialize', () => {
