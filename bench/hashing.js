@@ -73,7 +73,7 @@ async function benchHashing() {
         if ('error' in record) throw new Error(`${record.path}: ${record.error.message}`);
       }
     };
-    const decodePool = new WorkerPool(new URL('./decode-worker.js', import.meta.url), JOBS);
+    const decodePool = new WorkerPool(new URL('./workers/decode.js', import.meta.url), JOBS);
     const decodeRun = async () => {
       for await (const _ of mapOrdered(files, JOBS * 2, (path) => decodePool.run(path)));
     };

@@ -2,7 +2,7 @@
 // thread per worker, the same decode call), so that the ratios compare like with like.
 import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
-import { decodeRgba } from '../dist/hashing/decode.js';
+import { decodeRgba } from '../../dist/hashing/decode.js';
 
 sharp.concurrency(1);
 
