@@ -19,10 +19,10 @@ const LUMA_B: f32 = 0.114;
 const DOWNSAMPLE: i32 = 64;
 const DCT_SIZE: i32 = 16;
 
-/** Decimation's sampled columns then rows, and the byte shuffles that spread four pixels over four lanes. */
+/** Decimation's sampled columns then rows, and the byte shuffle that spreads four pixels over four lanes. */
 const sampledColumns = memory.data(DOWNSAMPLE * 4);
 const sampledRows = memory.data(DOWNSAMPLE * 4);
-const swizzleMasks = memory.data(48, 16);
+const swizzleMask = memory.data(16, 16);
 
 @inline function padded(size: i32): i32 {
   return (size + 3) & ~3;
@@ -61,14 +61,12 @@ function fillSampleIndices(into: usize, size: i32): void {
   v128.store(out + 3 * stride, f32x4.shuffle(ab23, cd23, 2, 3, 6, 7));
 }
 
-/** Byte shuffles that put channel c (0 red, 1 green, 2 blue) of pixel p in lane p, zero-extended. */
-function prepareSwizzles(channels: i32): void {
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < 4; p++) {
-      for (let byte = 0; byte < 4; byte++) {
-        const source = byte == 0 && c < channels ? <u8>(p * channels + c) : <u8>0x80;
-        store<u8>(swizzleMasks + <usize>(c * 16 + p * 4 + byte), source);
-      }
+/** Byte shuffle that puts pixel p's first three channels in the low bytes of lane p (zero where there are fewer). */
+function prepareSwizzle(channels: i32): void {
+  for (let p = 0; p < 4; p++) {
+    for (let byte = 0; byte < 4; byte++) {
+      const source = byte < 3 && byte < channels ? <u8>(p * channels + byte) : <u8>0x80;
+      store<u8>(swizzleMask + <usize>(p * 4 + byte), source);
     }
   }
 }
@@ -77,12 +75,13 @@ function prepareSwizzles(channels: i32): void {
  * Luma of the four pixels at `at`: f(f(R·0.299 + G·0.587) + B·0.114), or channel 0 of a grey image. Values are at most
  * 255, so the signed conversion is exact (it is one instruction; the unsigned one is emulated).
  */
-@inline function lumaOf(at: usize, grey: bool): v128 {
-  const pixels = v128.load(at);
-  const red = f32x4.convert_i32x4_s(i8x16.swizzle(pixels, v128.load(swizzleMasks)));
+@inline function lumaOf(at: usize, grey: bool, rgba: bool): v128 {
+  const pixels = rgba ? v128.load(at) : i8x16.swizzle(v128.load(at), v128.load(swizzleMask));
+  const low = i32x4.splat(0xff);
+  const red = f32x4.convert_i32x4_s(v128.and(pixels, low));
   if (grey) return red;
-  const green = f32x4.convert_i32x4_s(i8x16.swizzle(pixels, v128.load(swizzleMasks, 16)));
-  const blue = f32x4.convert_i32x4_s(i8x16.swizzle(pixels, v128.load(swizzleMasks, 32)));
+  const green = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(pixels, 8), low));
+  const blue = f32x4.convert_i32x4_s(v128.and(i32x4.shr_u(pixels, 16), low));
   return f32x4.add(
     f32x4.add(f32x4.mul(red, f32x4.splat(LUMA_R)), f32x4.mul(green, f32x4.splat(LUMA_G))),
     f32x4.mul(blue, f32x4.splat(LUMA_B)),
@@ -99,13 +98,21 @@ function lumaGroup(
   const row1 = pixels + <usize>min(firstRow + 1, lastRow) * rowBytes;
   const row2 = pixels + <usize>min(firstRow + 2, lastRow) * rowBytes;
   const row3 = pixels + <usize>min(firstRow + 3, lastRow) * rowBytes;
+  // RGBA needs no shuffle: each pixel already fills its lane.
+  if (channels == 4) lumaRows(row0, row1, row2, row3, width, channels, grey, true, group);
+  else lumaRows(row0, row1, row2, row3, width, channels, grey, false, group);
+}
+
+@inline function lumaRows(
+  row0: usize, row1: usize, row2: usize, row3: usize, width: i32, channels: i32, grey: bool, rgba: bool, group: usize,
+): void {
   for (let x = 0; x < width; x += 4) {
     const offset = <usize>(x * channels);
     transposeStore(
-      lumaOf(row0 + offset, grey),
-      lumaOf(row1 + offset, grey),
-      lumaOf(row2 + offset, grey),
-      lumaOf(row3 + offset, grey),
+      lumaOf(row0 + offset, grey, rgba),
+      lumaOf(row1 + offset, grey, rgba),
+      lumaOf(row2 + offset, grey, rgba),
+      lumaOf(row3 + offset, grey, rgba),
       group + (<usize>x << 4),
       16,
     );
@@ -114,9 +121,11 @@ function lumaGroup(
 
 /**
  * The reference's box1DFloat on the four rows of a group at once: the window grows at the start and shrinks at the
- * end, so every output is the mean of the in-range samples around it.
+ * end, so every output is the mean of the in-range samples around it. Without `divide`, outputs are the running sums
+ * (the caller divides the few it keeps by windowCountAt: the same division, done only where needed). Inlined, so
+ * each caller gets a copy specialised for its constant `divide`.
  */
-function boxFilterGroup(input: usize, output: usize, length: i32, window: i32): void {
+@inline function boxFilterGroup(input: usize, output: usize, length: i32, window: i32, divide: bool): void {
   const half = (window + 2) / 2;
   const phase1 = half - 1;
   const phase2 = window - half + 1;
@@ -134,18 +143,28 @@ function boxFilterGroup(input: usize, output: usize, length: i32, window: i32): 
   for (let i = 0; i < phase2; i++, right += 16, out += 16) {
     sum = f32x4.add(sum, v128.load(right));
     count++;
-    v128.store(out, f32x4.div(sum, f32x4.splat(<f32>count)));
+    v128.store(out, divide ? f32x4.div(sum, f32x4.splat(<f32>count)) : sum);
   }
   const steady = f32x4.splat(<f32>count);
   for (let i = 0; i < phase3; i++, right += 16, left += 16, out += 16) {
     sum = f32x4.sub(f32x4.add(sum, v128.load(right)), v128.load(left));
-    v128.store(out, f32x4.div(sum, steady));
+    v128.store(out, divide ? f32x4.div(sum, steady) : sum);
   }
   for (let i = 0; i < phase4; i++, left += 16, out += 16) {
     sum = f32x4.sub(sum, v128.load(left));
     count--;
-    v128.store(out, f32x4.div(sum, f32x4.splat(<f32>count)));
+    v128.store(out, divide ? f32x4.div(sum, f32x4.splat(<f32>count)) : sum);
   }
+}
+
+/** The count boxFilterGroup divides by at output `at`: growing, steady, then shrinking with the window. */
+function windowCountAt(at: i32, length: i32, window: i32): f32 {
+  const phase1 = (window + 2) / 2 - 1;
+  const phase2 = window - phase1;
+  const phase3 = length - window;
+  if (at < phase2) return <f32>(phase1 + 1 + at);
+  if (at < phase2 + phase3) return <f32>window;
+  return <f32>(window - (at - phase2 - phase3) - 1);
 }
 
 /** A group buffer back to four rows of a row-major buffer. */
@@ -168,15 +187,19 @@ function rowsToGroup(rows: usize, stride: usize, width: i32, group: usize): void
   }
 }
 
-/** The sampled columns of a group, as four rows of 64 in a row-major buffer. */
-function sampledColumnsToRows(group: usize, rows: usize): void {
+/** The sampled columns of a group of running sums, divided into means, as four rows of 64 in a row-major buffer. */
+function sampledColumnsToRows(group: usize, rows: usize, width: i32, window: i32): void {
   for (let j = 0; j < DOWNSAMPLE; j += 4) {
     const at = sampledColumns + (<usize>j << 2);
+    const c0 = load<i32>(at);
+    const c1 = load<i32>(at, 4);
+    const c2 = load<i32>(at, 8);
+    const c3 = load<i32>(at, 12);
     transposeStore(
-      v128.load(group + (<usize>load<i32>(at) << 4)),
-      v128.load(group + (<usize>load<i32>(at, 4) << 4)),
-      v128.load(group + (<usize>load<i32>(at, 8) << 4)),
-      v128.load(group + (<usize>load<i32>(at, 12) << 4)),
+      f32x4.div(v128.load(group + (<usize>c0 << 4)), f32x4.splat(windowCountAt(c0, width, window))),
+      f32x4.div(v128.load(group + (<usize>c1 << 4)), f32x4.splat(windowCountAt(c1, width, window))),
+      f32x4.div(v128.load(group + (<usize>c2 << 4)), f32x4.splat(windowCountAt(c2, width, window))),
+      f32x4.div(v128.load(group + (<usize>c3 << 4)), f32x4.splat(windowCountAt(c3, width, window))),
       rows + (<usize>j << 2),
       DOWNSAMPLE * 4,
     );
@@ -303,13 +326,13 @@ export function downsample(
   const rowWindow = jaroszWindow(width);
   fillSampleIndices(sampledColumns, width);
   fillSampleIndices(sampledRows, height);
-  prepareSwizzles(channels);
+  prepareSwizzle(channels);
   const isGrey = grey || channels <= 2;
 
   startColumns(sumsAt, paddedWidth, rowFiltered, ring, columnFiltered, 4, height);
   for (let row = 0; row < height; row += 4) {
     lumaGroup(pixels, width, height, channels, isGrey, row, group);
-    boxFilterGroup(group, groupFiltered, width, rowWindow);
+    boxFilterGroup(group, groupFiltered, width, rowWindow, true);
     groupToRows(groupFiltered, width, ringRow(rowFiltered, ring, row), stride);
     for (let next = row; next < min(row + 4, height); next++) {
       secondRowPass(feedColumns(next), height, width, rowWindow, columnFiltered, stride, group, groupFiltered, sampled);
@@ -337,8 +360,8 @@ function secondRowPass(
   if (outRow < 0 || ((outRow & 3) != 3 && outRow != height - 1)) return;
   const firstRow = outRow & ~3;
   rowsToGroup(columnFiltered, stride, width, group);
-  boxFilterGroup(group, groupFiltered, width, rowWindow);
-  sampledColumnsToRows(groupFiltered, sampled + <usize>firstRow * DOWNSAMPLE * 4);
+  boxFilterGroup(group, groupFiltered, width, rowWindow, false);
+  sampledColumnsToRows(groupFiltered, sampled + <usize>firstRow * DOWNSAMPLE * 4, width, rowWindow);
 }
 
 /**
