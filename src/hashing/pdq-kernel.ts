@@ -93,6 +93,9 @@ class Kernel {
 
   downsample(image: PixelImage): Float32Array {
     const { width, height, channels } = image;
+    if (image.data.length < width * height * channels || channels < 1 || channels > 4) {
+      throw new VigieError('bad-pixels', `PDQ: ${image.data.length} bytes cannot hold ${width}x${height} pixels of ${channels} channels`);
+    }
     const pixels = this.free;
     const work = align16(pixels + image.data.length + 16);
     this.reserve(pixels + this.bytesFor(image));

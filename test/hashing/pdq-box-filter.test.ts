@@ -124,4 +124,8 @@ describe('PDQ kernel', () => {
     const luma = plainLuma(data, width * height, 4, false);
     expect(downsampleTo64({ data, width, height, channels: 4 })).toEqual(plainDownsample(luma, width, height));
   });
+
+  it('refuses a pixel buffer too short for its size instead of reading past it', () => {
+    expect(() => downsampleTo64({ data: new Uint8Array(10), width: 4, height: 4, channels: 3 })).toThrow(/cannot hold 4x4 pixels/);
+  });
 });
