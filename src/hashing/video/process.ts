@@ -4,6 +4,7 @@
  * happens (success, timeout, error thrown by the consumer, abort), so that no ffmpeg is ever left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { VigieError } from '../../core/errors.js';
 
 export interface RunOptions {
@@ -22,7 +23,7 @@ export interface ProcessResult {
 
 /** What the consumer of a running process sees: stdout as a stream, stderr so far, and the reason it was stopped. */
 export interface RunningProcess {
-  readonly stdout: AsyncIterable<Buffer>;
+  readonly stdout: Readable;
   /** Stderr received so far (truncated at the front to `stderrLimit`). */
   stderr(): string;
   /** Called for every complete stderr line as it arrives. */
