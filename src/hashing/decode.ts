@@ -168,15 +168,18 @@ export const FAST_MODE_SHORT_SIDE = 640;
 const MIN_JPEG_REDUCTION = 3;
 
 /**
- * Fast mode: let the JPEG decoder shrink on load, then resize to 640 px on the short side. Only where that saves
- * work (JPEG photos of 1920 px or more on the short side); everything else (smaller images, PNG and formats whose
- * decoder cannot shrink, 16-bit, CMYK) gets the exact decode, so fast mode is never slower than exact mode.
+ * Whether fast mode can save work on this image: JPEG photos of 1920 px or more on the short side. Everything else
+ * (smaller images, PNG and formats whose decoder cannot shrink, 16-bit, CMYK) gets the exact decode, so fast mode is never
+ * slower than exact mode.
  */
+export function shrinksOnLoad(info: ImageInfo): boolean {
+  const shortSide = Math.min(info.width, info.height);
+  return info.format === 'jpeg' && !info.cmyk && !info.sixteenBit && shortSide >= MIN_JPEG_REDUCTION * FAST_MODE_SHORT_SIDE;
+}
+
+/** Fast mode, where shrinksOnLoad: the JPEG decoder shrinks on load, then a resize to 640 px on the short side. */
 export async function decodeFastPixels(source: ImageSource, info: ImageInfo, options: DecodeOptions = {}): Promise<PixelImage> {
   const shortSide = Math.min(info.width, info.height);
-  if (info.format !== 'jpeg' || shortSide < MIN_JPEG_REDUCTION * FAST_MODE_SHORT_SIDE || info.cmyk) {
-    return decodePdqPixels(source, info, undefined, options);
-  }
   const scale = FAST_MODE_SHORT_SIDE / shortSide;
   try {
     const { data, info: raw } = await openImage(source, options.maxPixels ?? DEFAULT_MAX_PIXELS)

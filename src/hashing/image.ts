@@ -5,6 +5,7 @@ import {
   decodePdqPixels,
   decodeRgba,
   readImageInfo,
+  shrinksOnLoad,
   type DecodeOptions,
   type ImageSource,
   type RgbaImage,
@@ -36,11 +37,12 @@ export async function hashImage(source: ImageSource, options: ImageHashOptions):
   const result: ImageHashes = { width: info.width, height: info.height, hashes: {}, warnings: [] };
   if (info.pages > 1) result.warnings.push(`animated image with ${info.pages} frames: only the first frame was hashed`);
   const wantsBlockhash = options.signals.includes('blockhash') || options.signals.includes('blockhash-quick');
-  const pdqNeedsRgba = options.signals.includes('pdq') && !options.pdqFast && !info.sixteenBit && !info.cmyk;
+  const fast = options.pdqFast === true && shrinksOnLoad(info);
+  const pdqNeedsRgba = options.signals.includes('pdq') && !fast && !info.sixteenBit && !info.cmyk;
   let rgba: RgbaImage | undefined;
   if (wantsBlockhash || pdqNeedsRgba) rgba = await decodeRgba(source, options);
   if (options.signals.includes('pdq')) {
-    const pixels = options.pdqFast
+    const pixels = fast
       ? await decodeFastPixels(source, info, options)
       : await decodePdqPixels(source, info, rgba, options);
     const pdq = pdqFromPixels(pixels, { dihedral: options.dihedral });

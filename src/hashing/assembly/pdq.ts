@@ -369,24 +369,20 @@ function secondRowPass(
  * as the reference does. `matrix` is D (16x64) and `transposed` Dᵀ (64x16), both from the caller; `temp` holds 16x64.
  */
 export function dct16(input: usize, matrix: usize, transposed: usize, temp: usize, out: usize): void {
-  for (let i = 0; i < DCT_SIZE; i++) {
-    for (let j = 0; j < DOWNSAMPLE; j += 4) {
+  multiply(matrix, input, temp, DCT_SIZE, DOWNSAMPLE, DOWNSAMPLE);
+  multiply(temp, transposed, out, DCT_SIZE, DOWNSAMPLE, DCT_SIZE);
+}
+
+/** out = left · right (row-major floats), each sum taken over k in order, four output columns per lane group. */
+function multiply(left: usize, right: usize, out: usize, rows: i32, inner: i32, columns: i32): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < columns; j += 4) {
       let sum = f32x4.splat(0);
-      for (let k = 0; k < DOWNSAMPLE; k++) {
-        const coefficient = f32x4.splat(load<f32>(matrix + <usize>(i * DOWNSAMPLE + k) * 4));
-        sum = f32x4.add(sum, f32x4.mul(coefficient, v128.load(input + <usize>(k * DOWNSAMPLE + j) * 4)));
+      for (let k = 0; k < inner; k++) {
+        const factor = f32x4.splat(load<f32>(left + <usize>(i * inner + k) * 4));
+        sum = f32x4.add(sum, f32x4.mul(factor, v128.load(right + <usize>(k * columns + j) * 4)));
       }
-      v128.store(temp + <usize>(i * DOWNSAMPLE + j) * 4, sum);
-    }
-  }
-  for (let i = 0; i < DCT_SIZE; i++) {
-    for (let j = 0; j < DCT_SIZE; j += 4) {
-      let sum = f32x4.splat(0);
-      for (let k = 0; k < DOWNSAMPLE; k++) {
-        const value = f32x4.splat(load<f32>(temp + <usize>(i * DOWNSAMPLE + k) * 4));
-        sum = f32x4.add(sum, f32x4.mul(value, v128.load(transposed + <usize>(k * DCT_SIZE + j) * 4)));
-      }
-      v128.store(out + <usize>(i * DCT_SIZE + j) * 4, sum);
+      v128.store(out + <usize>(i * columns + j) * 4, sum);
     }
   }
 }
