@@ -7,6 +7,7 @@ import { registerHash } from './commands/hash.js';
 import { registerMatch } from './commands/match.js';
 import { registerHashset } from './commands/hashset.js';
 import { registerResolve } from './commands/resolve.js';
+import { prepareSharedOptions } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -16,14 +17,16 @@ export function buildProgram(): Command {
   const program = new Command('vigie')
     .description('Toolkit for internet hotline analysts: hash media, match hash lists, resolve and locate URLs.')
     .version(version, '-V, --version')
+    .option('-q, --quiet', 'no progress bar and no summary lines on stderr (errors are still shown)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
+  program.hook('preAction', (_, action) => prepareSharedOptions(program, action));
   program.addHelpText(
     'after',
     `
 Exit codes: 0 ok, 1 findings (when asked to fail on them), 2 usage error, 3 input error, 4 environment error
-(a required tool or database is missing), 70 internal error.
+(a required tool or database is missing), 70 internal error, 130/143 interrupted (SIGINT/SIGTERM).
 Docs: README.md. Run "vigie <command> --help" for a command's options and examples.`,
   );
   registerHash(program);
@@ -51,6 +54,6 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     process.stderr.write(`vigie: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (process.env.VIGIE_DEBUG) console.error(error);
-    return 70;
+    return ExitCode.internal;
   }
 }

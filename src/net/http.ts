@@ -154,8 +154,8 @@ async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
   else {
     const resolved = await options.resolveHost(hostname);
     if (resolved.addresses.length === 0) {
-      const error = resolved.error ?? { code: 'no-address', message: `${hostname} has no address` };
-      return { hop: { url: url.href, timestamp: new Date().toISOString(), error: { code: `dns-${error.code}`, message: error.message } } };
+      const error = resolved.error ?? { code: 'dns-no-address' as const, message: `${hostname} has no address` };
+      return { hop: { url: url.href, timestamp: new Date().toISOString(), error } };
     }
     addresses = resolved.addresses.map((entry) => entry.address);
   }

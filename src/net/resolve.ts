@@ -105,7 +105,7 @@ export class Resolver {
     if (!skipDns) {
       record.dns = await this.recordsOf(asciiHost, registrableDomain);
       if (record.dns.error && record.dns.addresses.length === 0) {
-        record.error = { code: `dns-${record.dns.error.code}`, message: record.dns.error.message };
+        record.error = record.dns.error;
       }
     }
     let finalUrl = url;

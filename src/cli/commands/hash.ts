@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { VigieError } from '../../core/errors.js';
+import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
 import { isSignalName, type SignalName } from '../../core/signals/index.js';
@@ -24,7 +24,7 @@ export function parseAlgorithms(list: string): SignalName[] {
     .filter(Boolean);
   const unknown = names.filter((name) => !isSignalName(name) || !HASH_ALGORITHMS.includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new VigieError('usage', `unknown algorithm "${unknown.join(',')}" (known: ${HASH_ALGORITHMS.join(', ')})`, 2);
+    throw new VigieError('usage', `unknown algorithm "${unknown.join(',')}" (known: ${HASH_ALGORITHMS.join(', ')})`, ExitCode.usage);
   }
   return names as SignalName[];
 }

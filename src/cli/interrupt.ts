@@ -1,0 +1,25 @@
+import { removeTemporaryFiles } from '../core/atomic.js';
+import { abortOnInterrupt, interruptedExitCode } from '../core/interrupt.js';
+
+const controller = new AbortController();
+
+/**
+ * Aborted when the run is interrupted by SIGINT or SIGTERM (reason: a VigieError `interrupted`, exit 130/143).
+ * Commands pass it to every long operation; writeBatch stops on it and removes its temporary file.
+ */
+export const runSignal: AbortSignal = controller.signal;
+
+/** Installed once by main.ts: the first signal aborts runSignal, a second one (or 5 s later) ends the process. */
+export function installInterruptHandlers(): void {
+  abortOnInterrupt(controller, {
+    onForce(exitCode) {
+      removeTemporaryFiles();
+      process.exit(exitCode);
+    },
+  });
+}
+
+/** 130 or 143 once the run was interrupted, else undefined. */
+export function interruptedRunExitCode(): number | undefined {
+  return runSignal.aborted ? interruptedExitCode(runSignal.reason) : undefined;
+}
