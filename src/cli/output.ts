@@ -4,6 +4,7 @@ import { checkOutputTarget, createAtomicWriteStream, type AtomicWriteStream } fr
 import { neutraliseFormula } from '../core/csv-formula.js';
 import { ExitCode, VigieError } from '../core/errors.js';
 import { MAX_WORKERS } from '../core/worker-pool.js';
+import { applyConfiguration } from './configuration.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'csv', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -46,12 +47,14 @@ export const MAX_JOBS = 1024;
 
 /**
  * Runs before every command's action (a commander preAction hook), so that options shared by all commands mean the
- * same everywhere and a bad one fails before any work: `-o -` is standard output; any other `-o` is checked by the
- * shared writer's rules (no symlink, FIFO, device or directory; its directory must exist and be writable); `-j` is
+ * same everywhere and a bad one fails before any work: options bound to a setting take their value from the
+ * configuration layer when not given as flags; `-o -` is standard output; any other `-o` is checked by the shared
+ * writer's rules (no symlink, FIFO, device or directory; its directory must exist and be writable); `-j` is
  * clamped, with a warning, to what the machine can use; `--quiet` is applied.
  */
-export function prepareSharedOptions(program: Command, action: Command): void {
+export async function prepareSharedOptions(program: Command, action: Command): Promise<void> {
   setQuiet(program.opts().quiet === true);
+  await applyConfiguration(program, action);
   const output = action.options.find((option) => option.attributeName() === 'output');
   const path = action.getOptionValue('output') as string | undefined;
   if (output && typeof path === 'string') {

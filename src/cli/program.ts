@@ -7,6 +7,7 @@ import { registerHash } from './commands/hash.js';
 import { registerMatch } from './commands/match.js';
 import { registerHashset } from './commands/hashset.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerConfig } from './commands/config.js';
 import { prepareSharedOptions } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .description('Toolkit for internet hotline analysts: hash media, match hash lists, resolve and locate URLs.')
     .version(version, '-V, --version')
     .option('-q, --quiet', 'no progress bar and no summary lines on stderr (errors are still shown)')
+    .option('--config <file>', 'config file (default: $VIGIE_CONFIG, else $XDG_CONFIG_HOME/vigie/config.yaml or ~/.config/vigie/config.yaml)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
@@ -35,6 +37,7 @@ Docs: README.md. Run "vigie <command> --help" for a command's options and exampl
   registerResolve(program);
   registerGeo(program);
   registerDoctor(program);
+  registerConfig(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -9,6 +9,7 @@
 import { isIP } from 'node:net';
 import type { RecordType } from 'dns-packet';
 import { describeError, type ErrorCode } from '../core/errors.js';
+import { DNS_RETRIES, DNS_TIMEOUT_MS } from './settings.js';
 import type { DnsAddress, DnsRecords, ErrorInfo, MailExchange, NameServer } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { DnsQueryError, parseResolver, type DnsRecord, query, systemResolvers, type ResolverEndpoint, type TransportOptions } from './dns-transport.js';
@@ -31,8 +32,6 @@ export interface AddressResolution {
   error?: ErrorInfo;
 }
 
-const DEFAULT_TIMEOUT_MS = 3000;
-const DEFAULT_RETRIES = 1;
 const MAX_RECORDS = 100;
 /** Longer chains are loops or abuse; resolvers themselves stop around 8–16. */
 const MAX_CNAME_CHAIN = 16;
@@ -46,8 +45,8 @@ function contextFor(options: DnsOptions = {}): Context {
   return {
     resolvers: options.resolver ? [parseResolver(options.resolver)] : systemResolvers(),
     transport: {
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      retries: options.retries ?? DEFAULT_RETRIES,
+      timeoutMs: options.timeoutMs ?? DNS_TIMEOUT_MS.default,
+      retries: options.retries ?? DNS_RETRIES.default,
       maxRecords: MAX_RECORDS,
     },
   };

@@ -11,6 +11,7 @@ import { classifyAddress } from './addresses.js';
 import { ConnectError, openConnection, type Connection, type ProxySpec } from './connect.js';
 import { discardBody, readCapped } from './body.js';
 import { findMetaRefresh } from './html.js';
+import { HTTP_MAX_HOPS, HTTP_TIMEOUT_MS, HTTP_USER_AGENT } from './settings.js';
 import { MAX_URL_LENGTH } from './url.js';
 
 export interface HttpOptions {
@@ -38,11 +39,11 @@ export interface Chain {
 }
 
 export const DEFAULT_HTTP_OPTIONS = {
-  timeoutMs: 10_000,
-  maxHops: 20,
+  timeoutMs: HTTP_TIMEOUT_MS.default,
+  maxHops: HTTP_MAX_HOPS.default,
   maxBodyBytes: 256 * 1024,
   maxHeaderBytes: 16 * 1024,
-  userAgent: 'Mozilla/5.0 (compatible; vigie-resolve/0.1; +https://github.com/vigie)',
+  userAgent: HTTP_USER_AGENT.default,
 } satisfies Partial<HttpOptions>;
 
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\b/i;

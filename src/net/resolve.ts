@@ -9,6 +9,7 @@ import { classifyAddress } from './addresses.js';
 import { parseProxy } from './connect.js';
 import { lookupRecords, resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
 import { DEFAULT_HTTP_OPTIONS, followChain, type HttpOptions } from './http.js';
+import { RESOLVE_JOBS } from './settings.js';
 import { cleanUrl } from './url.js';
 
 export interface ResolveOptions {
@@ -152,5 +153,5 @@ export function resolveBatch(
   options: ResolveOptions = {},
 ): AsyncGenerator<ResolutionRecord> {
   const resolver = new Resolver(options);
-  return mapOrdered(inputs, options.jobs ?? 8, (input) => resolver.resolve(input));
+  return mapOrdered(inputs, options.jobs ?? RESOLVE_JOBS.default, (input) => resolver.resolve(input));
 }

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
@@ -6,6 +5,7 @@ import { isHashError, type HashRecord } from '../../core/records.js';
 import { isSignalName, type SignalName } from '../../core/signals/index.js';
 import { hashBatch, type BatchOptions } from '../../hashing/batch.js';
 import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
+import { HASH_JOBS } from '../../hashing/settings.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
 import { parseFrameMode, parseFrameSize } from '../../hashing/video/frames.js';
 import { DEFAULT_MAX_VIDEO_PIXELS, DEFAULT_VIDEO_TIMEOUT_SECONDS } from '../../hashing/video/hash-video.js';
@@ -76,7 +76,7 @@ export function addMediaCommandOptions(command: Command): Command {
     )
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism());
+    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), HASH_JOBS.default);
 }
 
 /** The batch options that addMediaCommandOptions' flags (and --dihedral) stand for; the caller adds algorithms. */

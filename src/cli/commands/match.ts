@@ -9,6 +9,7 @@ import { hashBatch } from '../../hashing/batch.js';
 import { detectFormat, FORMAT_NAMES, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
 import { readHashRecords } from '../../matching/hash-records.js';
 import { Matcher, notComparable } from '../../matching/matcher.js';
+import { MATCH_MIN_PDQ_QUALITY } from '../../matching/settings.js';
 import { collectInputs, parseInteger, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
@@ -79,7 +80,7 @@ export function registerMatch(program: Command): void {
     .option('--hashes-format <name>', `format of the --hashes list (default: detected): ${FORMAT_NAMES.join(', ')}`, parseListFormat)
     .option('--from <file>', 'read a list of paths, one per line')
     .option('-t, --threshold <list>', 'thresholds in bits overriding the sets\' own, e.g. pdq=20,blockhash=8', parseThresholds)
-    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), 50)
+    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), MATCH_MIN_PDQ_QUALITY.default)
     .option('--dihedral', 'also match the 8 PDQ rotations/flips and report which matched')
     .option('--video-percent <q[,t]>', 'video match: share of input frames [and of set frames] matching (default 80,0)', parsePercents)
     .option('--only-matched', 'output only inputs that matched')
