@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { Client, errors as undiciErrors } from 'undici';
+import { isoNow, type Clock } from '../core/clock.js';
 import type { KeyedLimiter } from '../core/concurrency.js';
 import type { ErrorInfo, Hop } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
@@ -29,6 +30,8 @@ export interface HttpOptions {
   resolveHost(host: string): Promise<{ addresses: { address: string }[]; error?: ErrorInfo }>;
   /** Caps parallel requests per host. */
   limiter?: KeyedLimiter;
+  /** Where hop timestamps come from. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface Chain {
@@ -76,7 +79,7 @@ interface HopOutcome {
 
 /** One request to one address (or through the proxy). */
 async function request(url: URL, address: string | undefined, options: HttpOptions): Promise<HopOutcome> {
-  const hop: Hop = { url: url.href, timestamp: new Date().toISOString() };
+  const hop: Hop = { url: url.href, timestamp: isoNow(options.clock) };
   const tls = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let connection: Connection | undefined;
@@ -156,7 +159,7 @@ async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
     const resolved = await options.resolveHost(hostname);
     if (resolved.addresses.length === 0) {
       const error = resolved.error ?? { code: 'dns-no-address' as const, message: `${hostname} has no address` };
-      return { hop: { url: url.href, timestamp: new Date().toISOString(), error } };
+      return { hop: { url: url.href, timestamp: isoNow(options.clock), error } };
     }
     addresses = resolved.addresses.map((entry) => entry.address);
   }

@@ -12,7 +12,7 @@ import { Matcher, notComparable } from '../../matching/matcher.js';
 import { MATCH_MIN_PDQ_QUALITY } from '../../matching/settings.js';
 import { collectInputs, parseInteger, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
-import { resolveFormat, type Column } from '../output.js';
+import { resolveFormat, summary, type Column } from '../output.js';
 import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
 
 /** Sets of at least this many hashes are queried from worker threads (-j of them). */
@@ -165,9 +165,7 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         await matcher.close();
       }
       const errors = counts.inputs - counts.matched - counts.unmatched;
-      process.stderr.write(
-        `vigie: ${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${errors} errors\n`,
-      );
+      summary(`${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${errors} errors`);
       // A match is what a gate is for: it decides the exit code even when other inputs failed.
       if (options.failOnMatch && counts.matched > 0) process.exitCode = ExitCode.findings;
     });
