@@ -9,7 +9,7 @@ const controller = new AbortController();
  */
 export const runSignal: AbortSignal = controller.signal;
 
-/** Installed once by main.ts: the first signal aborts runSignal, a second one (or 5 s later) ends the process. */
+/** Installed once by main.ts: the first signal aborts runSignal, a second one (or 3 s later) ends the process. */
 export function installInterruptHandlers(): void {
   abortOnInterrupt(controller, {
     onForce(exitCode) {

@@ -15,7 +15,7 @@ export function interruptedExitCode(reason: unknown): number | undefined {
 }
 
 export interface InterruptOptions {
-  /** How long work in flight may take to wind down before `onForce` runs anyway. Default 5 s. */
+  /** How long work in flight may take to wind down before `onForce` runs anyway. Default 3 s. */
   graceMs?: number;
   /** Called when the grace period ends or a second signal comes; the CLI exits there. */
   onForce(exitCode: number): void;
@@ -35,7 +35,7 @@ export function abortOnInterrupt(controller: AbortController, options: Interrupt
         return;
       }
       controller.abort(interruption(signal));
-      setTimeout(() => options.onForce(INTERRUPT_SIGNALS[signal]), options.graceMs ?? 5000).unref();
+      setTimeout(() => options.onForce(INTERRUPT_SIGNALS[signal]), options.graceMs ?? 3000).unref();
     };
     process.on(signal, handler);
     return [signal, handler] as const;
