@@ -1,4 +1,3 @@
-import { removeTemporaryFiles } from '../core/atomic.js';
 import { abortOnInterrupt, interruptedExitCode } from '../core/interrupt.js';
 
 const controller = new AbortController();
@@ -9,14 +8,12 @@ const controller = new AbortController();
  */
 export const runSignal: AbortSignal = controller.signal;
 
-/** Installed once by main.ts: the first signal aborts runSignal, a second one (or 3 s later) ends the process. */
+/**
+ * Installed once by main.ts: the first signal aborts runSignal, a second one (or 3 s later) ends the process. The
+ * exit hook of src/core/atomic.ts removes any temporary file still open, whichever way the process ends.
+ */
 export function installInterruptHandlers(): void {
-  abortOnInterrupt(controller, {
-    onForce(exitCode) {
-      removeTemporaryFiles();
-      process.exit(exitCode);
-    },
-  });
+  abortOnInterrupt(controller, { onForce: (exitCode) => process.exit(exitCode) });
 }
 
 /** 130 or 143 once the run was interrupted, else undefined. */

@@ -15,8 +15,8 @@ const columns: Column<ResolvedSetting>[] = [
 ];
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').summary('the effective configuration and where each value comes from');
-  config
+  program
+    .command('config')
     .command('show')
     .description(
       'Print every setting with the value in effect and its source: a flag, a VIGIE_* environment variable, the config ' +

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
-import { checkImageSupport } from '../../hashing/environment.js';
-import { checkVideoSupport } from '../../hashing/video/environment.js';
-import { checkGeoSupport } from '../../net/environment.js';
+import { checkImageSupport, checkVideoSupport } from '../../hashing/index.js';
+import { checkGeoSupport } from '../../net/index.js';
 import { renderTable } from '../output.js';
 
 /** Every domain's environment checks; a domain with optional parts adds its function here. */
@@ -12,7 +11,6 @@ const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkV
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .summary('check the tools and databases this machine provides')
     .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.')
     .option('--json', 'one JSON object per check')
     .addHelpText(
