@@ -3,29 +3,39 @@ import { accessSync, constants, createWriteStream, lstatSync, rmSync, statSync, 
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ExitCode, VigieError } from './errors.js';
+import { processInterrupted } from './interrupt.js';
 
 export interface AtomicWriteOptions {
   /** File mode of the result; hash sets, hash lists, cases and keys use 0o600. */
   mode?: number;
 }
 
-/** Temporary files not yet renamed or removed: an exit (even process.exit after SIGTERM) removes them. */
+/** Temporary files and directories not yet renamed or removed: an exit (even a forced one) removes them. */
 const temporaries = new Set<string>();
 let exitHookInstalled = false;
 
-/** Removes every temporary file still open for an atomic write; synchronous, for exit paths. */
+/** Removes every temporary file still open for an atomic write (and tracked directory); synchronous, for exits. */
 export function removeTemporaryFiles(): void {
-  for (const path of temporaries) rmSync(path, { force: true });
+  for (const path of temporaries) rmSync(path, { recursive: true, force: true });
   temporaries.clear();
 }
 
-function temporaryPathFor(target: string): string {
+/**
+ * Has `path` (a temporary file or directory written beside an output, e.g. a store's spill directory) removed if the
+ * process exits before the returned release function is called. Interrupted runs leave nothing behind.
+ */
+export function trackTemporary(path: string): () => void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', removeTemporaryFiles);
   }
-  const path = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   temporaries.add(path);
+  return () => temporaries.delete(path);
+}
+
+function temporaryPathFor(target: string): string {
+  const path = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  trackTemporary(path);
   return path;
 }
 
@@ -81,8 +91,12 @@ export function checkOutputTarget(target: string): void {
   }
 }
 
-/** The last check before rename: the target may have become a link or a FIFO while the work ran. */
+/**
+ * The last checks before rename: an interrupted process commits nothing new (the write is discarded and the
+ * interruption thrown), and the target may have become a link or a FIFO while the work ran.
+ */
 async function replaceTarget(temporary: string, target: string): Promise<void> {
+  processInterrupted.throwIfAborted();
   checkOutputTarget(target);
   await rename(temporary, target);
   temporaries.delete(temporary);

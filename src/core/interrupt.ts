@@ -44,3 +44,17 @@ export function abortOnInterrupt(controller: AbortController, options: Interrupt
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
+
+const processController = new AbortController();
+
+/**
+ * Aborted once this process is interrupted (when installProcessInterrupt's handlers are in place): the CLI passes it
+ * to every long operation, and src/core/atomic.ts commits no write after it, so that an interrupted run never makes
+ * a new file appear (a store without its manifest, say) while it winds down.
+ */
+export const processInterrupted: AbortSignal = processController.signal;
+
+/** abortOnInterrupt for processInterrupted: what a program (the CLI's main.ts) installs once. */
+export function installProcessInterrupt(onForce: (exitCode: number) => void, graceMs?: number): () => void {
+  return abortOnInterrupt(processController, { onForce, graceMs });
+}

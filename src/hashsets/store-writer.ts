@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { createAtomicWriteStream } from '../core/atomic.js';
+import { createAtomicWriteStream, trackTemporary } from '../core/atomic.js';
 import { VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
 import { SIGNAL_NAMES, signalType, type SignalName } from '../core/signals/index.js';
@@ -121,6 +121,8 @@ const RECORD_INDEX_LIMIT = 100_000;
  */
 export class StoreWriter {
   private readonly spillDir: string;
+  /** Forgets the spill directory in the exit cleanup of src/core/atomic.ts once it is deleted. */
+  private readonly releaseSpillDir: () => void;
   private readonly signals = new Map<SignalName, SignalSpills>();
   private readonly recordIndex = new Map<string, number>();
   private readonly recordTexts: Spill;
@@ -135,6 +137,7 @@ export class StoreWriter {
   ) {
     try {
       this.spillDir = mkdtempSync(join(dirname(target), `.${basename(target)}.spill-`));
+      this.releaseSpillDir = trackTemporary(this.spillDir);
     } catch (error) {
       throw new VigieError('unwritable', `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
@@ -266,6 +269,7 @@ export class StoreWriter {
       }
     }
     rmSync(this.spillDir, { recursive: true, force: true });
+    this.releaseSpillDir();
   }
 
   private spillsFor(signal: SignalName): SignalSpills {

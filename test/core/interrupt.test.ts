@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBatch } from '../../src/cli/batch.js';
-import { abortOnInterrupt, interruptedExitCode, interruption } from '../../src/core/interrupt.js';
+import { writeFileAtomic } from '../../src/core/atomic.js';
+import { abortOnInterrupt, installProcessInterrupt, interruptedExitCode, interruption, processInterrupted } from '../../src/core/interrupt.js';
 
 describe('abortOnInterrupt', () => {
   it('SIGTERM aborts with an interrupted error (exit 143); a second signal forces the end', () => {
@@ -60,5 +61,22 @@ describe('writeBatch', () => {
       }),
     ).rejects.toMatchObject({ code: 'interrupted', exitCode: 143 });
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('the process interruption', () => {
+  it('once interrupted, no atomic write commits: it is discarded and the interruption thrown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-interrupted-'));
+    const forced: number[] = [];
+    const dispose = installProcessInterrupt((code) => forced.push(code), 60_000);
+    try {
+      await writeFileAtomic(join(dir, 'before.txt'), 'ok');
+      process.emit('SIGTERM');
+      expect(processInterrupted.aborted).toBe(true);
+      await expect(writeFileAtomic(join(dir, 'after.txt'), 'late')).rejects.toMatchObject({ code: 'interrupted', exitCode: 143 });
+      expect(readdirSync(dir)).toEqual(['before.txt']);
+    } finally {
+      dispose();
+    }
   });
 });
