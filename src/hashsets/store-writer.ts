@@ -3,6 +3,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { createAtomicWriteStream, trackTemporary } from '../core/atomic.js';
+import { isoNow, type Clock } from '../core/clock.js';
 import { VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
 import { SIGNAL_NAMES, signalType, type SignalName } from '../core/signals/index.js';
@@ -101,6 +102,8 @@ interface SignalSpills {
 export interface StoreWriterOptions {
   name: string;
   thresholds?: Partial<Record<SignalName, number>>;
+  /** Where the header's `created` comes from (tests fix it). Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface StoreSummary {
@@ -227,7 +230,7 @@ export class StoreWriter {
       digesting = false;
       const header: StoreHeader = {
         name: this.options.name,
-        created: new Date().toISOString(),
+        created: isoNow(this.options.clock),
         contentSha256,
         thresholds: this.options.thresholds ?? {},
         signals,
