@@ -57,3 +57,5 @@ export { ExactIndex } from './matching/exact-index.js';
 export { LinearIndex } from './matching/linear-index.js';
 export { MihIndex } from './matching/mih-index.js';
 export { chooseLayout, type MihLayout } from './matching/mih-layout.js';
+// Case store (issue 14): the triage pipeline's SQLite/PostgreSQL store; drivers load only when a case is opened.
+export * from './triage/store/index.js';

@@ -2,28 +2,33 @@
  * A real PostgreSQL server for the tests: `initdb` and `pg_ctl` (Debian's `postgresql`) in a temporary directory,
  * listening on a free loopback port with its socket in that directory, stopped and removed by `stop()`. As root it
  * runs as the `postgres` system user (initdb refuses root). `startPostgres()` returns undefined, with one line on
- * stderr, when the binaries are absent, so that suites can skip.
+ * stderr, when the binaries are absent, so that suites can skip. Plain JavaScript (typed by postgres.d.ts) so that
+ * bench/store.js can start the same server.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './servers.js';
 
 const run = promisify(execFile);
 
-export interface RunningPostgres {
-  port: number;
-  dir: string;
-  /** A new empty database on the server: `postgres://vigie@127.0.0.1:port/name`. */
-  createDatabase(): Promise<string>;
-  stop(): Promise<void>;
+/** A TCP port free on 127.0.0.1 right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** The newest `/usr/lib/postgresql/<version>/bin` that has initdb and pg_ctl (or `VIGIE_PG_BIN`). */
-export function postgresBinaries(): string | undefined {
+export function postgresBinaries() {
   const candidates = process.env.VIGIE_PG_BIN
     ? [process.env.VIGIE_PG_BIN]
     : existsSync('/usr/lib/postgresql')
@@ -38,7 +43,7 @@ export function postgresBinaries(): string | undefined {
   return found;
 }
 
-async function systemUser(): Promise<{ name: string; uid: number; gid: number } | undefined> {
+async function systemUser() {
   if (process.getuid?.() !== 0) return undefined;
   const lookup = async () => {
     const { stdout: uid } = await run('id', ['-u', 'postgres']);
@@ -53,18 +58,19 @@ async function systemUser(): Promise<{ name: string; uid: number; gid: number } 
   }
 }
 
-export async function startPostgres(): Promise<RunningPostgres | undefined> {
+/** `fsync`: off by default (tests need no durability); the bench turns it on to measure what a real server costs. */
+export async function startPostgres({ fsync = false } = {}) {
   const bin = postgresBinaries();
   if (!bin) return undefined;
   const user = await systemUser();
   const dir = await mkdtemp(join(tmpdir(), 'vigie-pg-'));
   if (user) await chown(dir, user.uid, user.gid);
-  const as = (command: string, args: string[]) =>
+  const as = (command, args) =>
     user ? run('runuser', ['-u', user.name, '--', join(bin, command), ...args]) : run(join(bin, command), args);
   const data = join(dir, 'data');
   const port = await freePort();
   await as('initdb', ['-D', data, '-U', 'vigie', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${fsync ? 'on' : 'off'} -c max_connections=50`;
   await as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
   let databases = 0;
   const { default: pg } = await import('pg');
