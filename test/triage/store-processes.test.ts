@@ -152,7 +152,7 @@ describe('SQLite case files', () => {
     expect(workers.every((w) => w.lines.some((line) => line.completed))).toBe(true);
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = raw.prepare('select count(*) as n from reports where done_at is not null and attempts = 1').get() as { n: number };
+    const rows = raw.prepare('select count(*) as n from reports where "doneAt" is not null and attempts = 1').get() as { n: number };
     expect(rows.n).toBe(80);
     raw.close();
   });
@@ -198,12 +198,12 @@ describe.skipIf(!pgAvailable)('PostgreSQL case shared by workers', () => {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: location });
     await client.connect();
-    const { rows } = await client.query('select id, attempts, done_by from reports where id = any($1)', [holding]);
+    const { rows } = await client.query('select id, attempts, "doneBy" from reports where id = any($1)', [holding]);
     await client.end();
     expect(rows).toHaveLength(holding.length);
     for (const row of rows) {
       expect(row.attempts).toBe(2);
-      expect(['w1', 'w2']).toContain(row.done_by);
+      expect(['w1', 'w2']).toContain(row.doneBy);
     }
     expect(await store.workRemaining()).toBe(0);
     await store.close();

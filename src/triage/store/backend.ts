@@ -4,7 +4,7 @@
  * Vigie can read before changing anything, applies the migrations, and turns driver errors into VigieErrors.
  */
 import { open, stat } from 'node:fs/promises';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { CASE_FORMAT, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { CaseDatabase } from './schema.js';
@@ -96,7 +96,7 @@ async function openSqlite(path: string, options: OpenOptions): Promise<Backend> 
       return statement;
     },
   };
-  const db = new Kysely<CaseDatabase>({ dialect: new SqliteDialect({ database: cached }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<CaseDatabase>({ dialect: new SqliteDialect({ database: cached }) });
   return { dialect: 'sqlite', db, label, busyTimeoutMs };
 }
 
@@ -108,7 +108,7 @@ async function openPostgres(location: string, options: OpenOptions): Promise<Bac
   const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 4 });
   // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<CaseDatabase>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<CaseDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { dialect: 'postgres', db, label, busyTimeoutMs: 0 };
 }
 

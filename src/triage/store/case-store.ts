@@ -21,7 +21,7 @@ import type {
   DecisionChange,
   MediaInput,
   NoticeEntry,
-  Provenance,
+  StepProvenance,
   Qualification,
   ReportInput,
   ReportStatus,
@@ -156,17 +156,16 @@ export class CaseStore extends CaseQueries {
         .onConflict((oc) => oc.column('urlKey').doUpdateSet((eb) => ({ urlKey: eb.ref('excluded.urlKey') })))
         .returning('id')
         .executeTakeFirstOrThrow();
-      await store.requireReport(reportId);
-      await store.db.updateTable('reports').set({ urlId: row.id }).where('id', '=', reportId).execute();
+      const updated = await store.db.updateTable('reports').set({ urlId: row.id }).where('id', '=', reportId).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) store.unknownReport(reportId);
       return row.id;
     });
   }
 
   /** Stores `vigie resolve`'s record for a URL and its hops (replacing an earlier resolution of the same URL). */
-  async recordResolution(url: string, record: ResolutionRecord, provenance: Provenance): Promise<void> {
+  async recordResolution(url: string, record: ResolutionRecord, provenance: StepProvenance): Promise<void> {
     await this.transaction(async (store) => {
-      const id = await store.requireUrl(url);
-      await store.db
+      const updated = await store.db
         .updateTable('urls')
         .set({
           resolution: toJson(record),
@@ -174,8 +173,10 @@ export class CaseStore extends CaseQueries {
           resolvedAt: provenance.observedAt,
           resolvedBy: provenance.producer,
         })
-        .where('id', '=', id)
-        .execute();
+        .where('urlKey', '=', urlKey(url))
+        .returning('id')
+        .executeTakeFirst();
+      const id = updated?.id ?? store.unknownUrl(url);
       await store.db.deleteFrom('hops').where('urlId', '=', id).execute();
       if (record.hops.length > 0) {
         await store.db
@@ -197,7 +198,7 @@ export class CaseStore extends CaseQueries {
   }
 
   /** Stores where a host (name or IP literal) is hosted, with the indexed facts the statistics group on. */
-  async recordHosting(host: string, info: HostingInfo, provenance: Provenance): Promise<void> {
+  async recordHosting(host: string, info: HostingInfo, provenance: StepProvenance): Promise<void> {
     const first = info.addresses[0];
     const values = {
       name: host,
@@ -219,7 +220,7 @@ export class CaseStore extends CaseQueries {
   }
 
   /** Stores a report's media file and its hashes (keyed by report and path). Returns the media id. */
-  async recordMedia(reportId: string, media: MediaInput, provenance: Provenance): Promise<number> {
+  async recordMedia(reportId: string, media: MediaInput, provenance: StepProvenance): Promise<number> {
     return this.transaction(async (store) => {
       await store.requireReport(reportId);
       const record = media.hashRecord;
@@ -259,7 +260,7 @@ export class CaseStore extends CaseQueries {
   }
 
   /** Stores `vigie match`'s record for a report's media file (replacing an earlier match of the same file). */
-  async recordMatches(reportId: string, path: string, record: MatchRecord, provenance: Provenance): Promise<void> {
+  async recordMatches(reportId: string, path: string, record: MatchRecord, provenance: StepProvenance): Promise<void> {
     await this.transaction(async (store) => {
       const media = await store.db
         .selectFrom('media')
@@ -307,7 +308,7 @@ export class CaseStore extends CaseQueries {
    * Stores the automatic qualification and, unless an analyst has decided, the report's status and priority. The
    * decision itself lives in its own table, which no automatic step writes.
    */
-  async recordQualification(reportId: string, qualification: Qualification, provenance: Provenance): Promise<void> {
+  async recordQualification(reportId: string, qualification: Qualification, provenance: StepProvenance): Promise<void> {
     await this.transaction(async (store) => {
       await store.requireReport(reportId);
       const values = {
@@ -614,13 +615,21 @@ export class CaseStore extends CaseQueries {
 
   private async requireReport(reportId: string): Promise<void> {
     const row = await this.db.selectFrom('reports').select('seq').where('id', '=', reportId).executeTakeFirst();
-    if (!row) throw new VigieError('case-unknown-report', `report ${reportId} is not in the case ${this.location}.`);
+    if (!row) this.unknownReport(reportId);
   }
 
   private async requireUrl(url: string): Promise<number> {
     const row = await this.db.selectFrom('urls').select('id').where('urlKey', '=', urlKey(url)).executeTakeFirst();
-    if (!row) throw new VigieError('case-unknown-url', `the URL ${url.slice(0, 200)} is not in the case ${this.location}.`);
+    if (!row) this.unknownUrl(url);
     return row.id;
+  }
+
+  private unknownReport(reportId: string): never {
+    throw new VigieError('case-unknown-report', `report ${reportId} is not in the case ${this.location}.`);
+  }
+
+  private unknownUrl(url: string): never {
+    throw new VigieError('case-unknown-url', `the URL ${url.slice(0, 200)} is not in the case ${this.location}.`);
   }
 }
 

@@ -38,71 +38,71 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('batch', 'text', (c) => c.notNull())
         .addColumn('line', 'integer', (c) => c.notNull())
         .addColumn('source', 'text', (c) => c.notNull())
-        .addColumn('reported_at', 'text', (c) => c.notNull())
-        .addColumn('category_claimed', 'text')
-        .addColumn('reporter_ip', 'text')
-        .addColumn('media_path', 'text')
-        .addColumn('hashes_given', 'text')
-        .addColumn('reporter_email', 'text')
+        .addColumn('reportedAt', 'text', (c) => c.notNull())
+        .addColumn('categoryClaimed', 'text')
+        .addColumn('reporterIp', 'text')
+        .addColumn('mediaPath', 'text')
+        .addColumn('hashesGiven', 'text')
+        .addColumn('reporterEmail', 'text')
         .addColumn('extra', 'text')
-        .addColumn('url_input', 'text', (c) => c.notNull())
-        .addColumn('url_id', 'integer')
+        .addColumn('urlInput', 'text', (c) => c.notNull())
+        .addColumn('urlId', 'integer')
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('stored_at', 'text', (c) => c.notNull())
+        .addColumn('storedAt', 'text', (c) => c.notNull())
         .addColumn('error', 'text')
-        .addColumn('claimed_by', 'text')
-        .addColumn('lease_until', 'text')
+        .addColumn('claimedBy', 'text')
+        .addColumn('leaseUntil', 'text')
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('done_at', 'text')
-        .addColumn('done_by', 'text')
+        .addColumn('doneAt', 'text')
+        .addColumn('doneBy', 'text')
         .execute();
-      await db.schema.createIndex('reports_status').on('reports').columns(['status', 'priority']).execute();
-      await db.schema.createIndex('reports_reported_at').on('reports').column('reported_at').execute();
-      await db.schema.createIndex('reports_source').on('reports').column('source').execute();
-      await db.schema.createIndex('reports_url').on('reports').column('url_id').execute();
-      await db.schema.createIndex('reports_work').on('reports').columns(['done_at', 'lease_until']).execute();
+      await db.schema.createIndex('reportsStatus').on('reports').columns(['status', 'priority']).execute();
+      await db.schema.createIndex('reportsReportedAt').on('reports').column('reportedAt').execute();
+      await db.schema.createIndex('reportsSource').on('reports').column('source').execute();
+      await db.schema.createIndex('reportsUrl').on('reports').column('urlId').execute();
+      await db.schema.createIndex('reportsWork').on('reports').columns(['doneAt', 'leaseUntil']).execute();
 
       await db.schema
-        .createTable('duplicate_reports')
-        .addColumn('report_id', 'text', (c) => c.notNull())
+        .createTable('duplicateReports')
+        .addColumn('reportId', 'text', (c) => c.notNull())
         .addColumn('batch', 'text', (c) => c.notNull())
         .addColumn('line', 'integer', (c) => c.notNull())
         .addColumn('input', 'text', (c) => c.notNull())
-        .addColumn('seen_at', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('duplicate_reports_pk', ['report_id', 'batch', 'line'])
+        .addColumn('seenAt', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('duplicateReportsPk', ['reportId', 'batch', 'line'])
         .execute();
 
       await db.schema
         .createTable('urls')
         .addColumn('id', 'integer', autoId(dialect))
-        .addColumn('url_key', 'text', (c) => c.notNull().unique())
+        .addColumn('urlKey', 'text', (c) => c.notNull().unique())
         .addColumn('url', 'text', (c) => c.notNull())
         .addColumn('host', 'text')
         .addColumn('domain', 'text')
         .addColumn('tld', 'text')
         .addColumn('flags', 'text', (c) => c.notNull())
-        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .addColumn('firstSeenAt', 'text', (c) => c.notNull())
         .addColumn('resolution', 'text')
-        .addColumn('final_url', 'text')
-        .addColumn('resolved_at', 'text')
-        .addColumn('resolved_by', 'text')
-        .addColumn('last_checked_at', 'text')
-        .addColumn('removed_at', 'text')
+        .addColumn('finalUrl', 'text')
+        .addColumn('resolvedAt', 'text')
+        .addColumn('resolvedBy', 'text')
+        .addColumn('lastCheckedAt', 'text')
+        .addColumn('removedAt', 'text')
         .execute();
-      await db.schema.createIndex('urls_domain').on('urls').column('domain').execute();
-      await db.schema.createIndex('urls_host').on('urls').column('host').execute();
+      await db.schema.createIndex('urlsDomain').on('urls').column('domain').execute();
+      await db.schema.createIndex('urlsHost').on('urls').column('host').execute();
 
       await db.schema
         .createTable('hops')
-        .addColumn('url_id', 'integer', (c) => c.notNull())
+        .addColumn('urlId', 'integer', (c) => c.notNull())
         .addColumn('position', 'integer', (c) => c.notNull())
         .addColumn('url', 'text', (c) => c.notNull())
         .addColumn('status', 'integer')
         .addColumn('ip', 'text')
         .addColumn('timestamp', 'text', (c) => c.notNull())
         .addColumn('record', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('hops_pk', ['url_id', 'position'])
+        .addPrimaryKeyConstraint('hopsPk', ['urlId', 'position'])
         .execute();
 
       await db.schema
@@ -114,73 +114,73 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('asn', 'integer')
         .addColumn('info', 'text', (c) => c.notNull())
         .addColumn('producer', 'text', (c) => c.notNull())
-        .addColumn('observed_at', 'text', (c) => c.notNull())
+        .addColumn('observedAt', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('hosts_country').on('hosts').column('country').execute();
+      await db.schema.createIndex('hostsCountry').on('hosts').column('country').execute();
 
       await db.schema
         .createTable('media')
         .addColumn('id', 'integer', autoId(dialect))
-        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('reportId', 'text', (c) => c.notNull())
         .addColumn('path', 'text', (c) => c.notNull())
         .addColumn('kind', 'text')
         .addColumn('bytes', 'integer')
-        .addColumn('hash_record', 'text', (c) => c.notNull())
+        .addColumn('hashRecord', 'text', (c) => c.notNull())
         .addColumn('producer', 'text', (c) => c.notNull())
-        .addColumn('observed_at', 'text', (c) => c.notNull())
-        .addColumn('match_record', 'text')
-        .addColumn('match_producer', 'text')
-        .addColumn('matched_at', 'text')
-        .addUniqueConstraint('media_report_path', ['report_id', 'path'])
+        .addColumn('observedAt', 'text', (c) => c.notNull())
+        .addColumn('matchRecord', 'text')
+        .addColumn('matchProducer', 'text')
+        .addColumn('matchedAt', 'text')
+        .addUniqueConstraint('mediaReportPath', ['reportId', 'path'])
         .execute();
 
       await db.schema
         .createTable('hashes')
-        .addColumn('media_id', 'integer', (c) => c.notNull())
+        .addColumn('mediaId', 'integer', (c) => c.notNull())
         .addColumn('signal', 'text', (c) => c.notNull())
         .addColumn('value', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('hashes_pk', ['media_id', 'signal'])
+        .addPrimaryKeyConstraint('hashesPk', ['mediaId', 'signal'])
         .execute();
-      await db.schema.createIndex('hashes_value').on('hashes').columns(['signal', 'value']).execute();
+      await db.schema.createIndex('hashesValue').on('hashes').columns(['signal', 'value']).execute();
 
       await db.schema
         .createTable('matches')
-        .addColumn('media_id', 'integer', (c) => c.notNull())
-        .addColumn('set_name', 'text', (c) => c.notNull())
+        .addColumn('mediaId', 'integer', (c) => c.notNull())
+        .addColumn('setName', 'text', (c) => c.notNull())
         .addColumn('entry', 'text', (c) => c.notNull())
         .addColumn('signal', 'text', (c) => c.notNull())
         .addColumn('distance', 'integer', (c) => c.notNull())
-        .addColumn('category_scheme', 'text')
-        .addColumn('category_value', 'text')
+        .addColumn('categoryScheme', 'text')
+        .addColumn('categoryValue', 'text')
         .addColumn('source', 'text')
         .addColumn('record', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('matches_pk', ['media_id', 'set_name', 'signal', 'entry'])
+        .addPrimaryKeyConstraint('matchesPk', ['mediaId', 'setName', 'signal', 'entry'])
         .execute();
 
       await db.schema
         .createTable('qualifications')
-        .addColumn('report_id', 'text', (c) => c.primaryKey())
+        .addColumn('reportId', 'text', (c) => c.primaryKey())
         .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('category_scheme', 'text')
-        .addColumn('category_value', 'text')
-        .addColumn('category_label', 'text')
+        .addColumn('categoryScheme', 'text')
+        .addColumn('categoryValue', 'text')
+        .addColumn('categoryLabel', 'text')
         .addColumn('illegal', 'integer')
         .addColumn('priority', 'integer', (c) => c.notNull())
         .addColumn('record', 'text', (c) => c.notNull())
         .addColumn('producer', 'text', (c) => c.notNull())
-        .addColumn('observed_at', 'text', (c) => c.notNull())
+        .addColumn('observedAt', 'text', (c) => c.notNull())
         .execute();
 
       await db.schema
         .createTable('decisions')
-        .addColumn('report_id', 'text', (c) => c.primaryKey())
+        .addColumn('reportId', 'text', (c) => c.primaryKey())
         .addColumn('verdict', 'text')
-        .addColumn('category_scheme', 'text')
-        .addColumn('category_value', 'text')
-        .addColumn('category_label', 'text')
+        .addColumn('categoryScheme', 'text')
+        .addColumn('categoryValue', 'text')
+        .addColumn('categoryLabel', 'text')
         .addColumn('note', 'text')
         .addColumn('analyst', 'text', (c) => c.notNull())
-        .addColumn('decided_at', 'text', (c) => c.notNull())
+        .addColumn('decidedAt', 'text', (c) => c.notNull())
         .addColumn('revision', 'integer', (c) => c.notNull())
         .execute();
 
@@ -190,11 +190,11 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('reportId', 'text', (c) => c.notNull())
         .addColumn('before', 'text')
         .addColumn('after', 'text')
         .execute();
-      await db.schema.createIndex('audit_report').on('audit').column('report_id').execute();
+      await db.schema.createIndex('auditReport').on('audit').column('reportId').execute();
       // Append-only is enforced by the database itself, not only by the store's code.
       if (dialect === 'sqlite') {
         for (const event of ['update', 'delete']) {
@@ -220,37 +220,37 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('recipient', 'text', (c) => c.notNull())
         .addColumn('files', 'text', (c) => c.notNull())
         .addColumn('record', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('sent_at', 'text')
+        .addColumn('createdAt', 'text', (c) => c.notNull())
+        .addColumn('sentAt', 'text')
         .addColumn('producer', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('notices_kind').on('notices').column('kind').execute();
+      await db.schema.createIndex('noticesKind').on('notices').column('kind').execute();
       await db.schema
-        .createTable('notice_reports')
-        .addColumn('notice_id', 'text', (c) => c.notNull())
-        .addColumn('report_id', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('notice_reports_pk', ['notice_id', 'report_id'])
+        .createTable('noticeReports')
+        .addColumn('noticeId', 'text', (c) => c.notNull())
+        .addColumn('reportId', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('noticeReportsPk', ['noticeId', 'reportId'])
         .execute();
-      await db.schema.createIndex('notice_reports_report').on('notice_reports').column('report_id').execute();
+      await db.schema.createIndex('noticeReportsReport').on('noticeReports').column('reportId').execute();
 
       await db.schema
         .createTable('checks')
-        .addColumn('url_id', 'integer', (c) => c.notNull())
+        .addColumn('urlId', 'integer', (c) => c.notNull())
         .addColumn('day', 'text', (c) => c.notNull())
-        .addColumn('checked_at', 'text', (c) => c.notNull())
+        .addColumn('checkedAt', 'text', (c) => c.notNull())
         .addColumn('outcome', 'text', (c) => c.notNull())
         .addColumn('evidence', 'text', (c) => c.notNull())
         .addColumn('producer', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('checks_pk', ['url_id', 'day'])
+        .addPrimaryKeyConstraint('checksPk', ['urlId', 'day'])
         .execute();
 
       await db.schema
         .createTable('steps')
-        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('reportId', 'text', (c) => c.notNull())
         .addColumn('step', 'text', (c) => c.notNull())
-        .addColumn('done_at', 'text', (c) => c.notNull())
+        .addColumn('doneAt', 'text', (c) => c.notNull())
         .addColumn('producer', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('steps_pk', ['report_id', 'step'])
+        .addPrimaryKeyConstraint('stepsPk', ['reportId', 'step'])
         .execute();
     },
   },

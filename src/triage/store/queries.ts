@@ -401,15 +401,15 @@ function keyExpression(dimension: Exclude<CountDimension, 'notice-kind'>): RawBu
   const expressions: Record<typeof dimension, RawBuilder<string | null>> = {
     status: sql`r.status`,
     category: sql`case
-      when d.category_value is not null then d.category_scheme || ':' || d.category_value
-      when q.status = 'auto-qualified' and q.category_value is not null then q.category_scheme || ':' || q.category_value
+      when d."categoryValue" is not null then d."categoryScheme" || ':' || d."categoryValue"
+      when q.status = 'auto-qualified' and q."categoryValue" is not null then q."categoryScheme" || ':' || q."categoryValue"
       end`,
     verdict: sql`case
       when d.verdict is not null then d.verdict
       when q.status = 'auto-qualified' then 'illegal'
       end`,
     source: sql`r.source`,
-    month: sql`substr(r.reported_at, 1, 7)`,
+    month: sql`substr(r."reportedAt", 1, 7)`,
     country: sql`h.country`,
     tld: sql`u.tld`,
     provider: sql`h.provider`,

@@ -1,7 +1,7 @@
 /**
  * The records the case store takes and gives back. Times are UTC ISO 8601 strings (`2026-12-01T20:05:00.000Z`,
  * always this fixed width, so they sort and compare as text on both backends). Every value an automatic step wrote
- * says which step wrote it and when (`Provenance`); an analyst's decision says who and when.
+ * says which step wrote it and when (`StepProvenance`); an analyst's decision says who and when.
  */
 import type { Category } from '../../core/hashset.js';
 import type { HostingInfo } from '../../core/hosting.js';
@@ -11,7 +11,7 @@ import type { ResolutionRecord } from '../../core/resolution.js';
 import type { ErrorInfo } from '../../core/errors.js';
 
 /** Which automatic step produced a value, and when it observed it. */
-export interface Provenance {
+export interface StepProvenance {
   /** The step or tool and its version, e.g. `vigie 0.1.0 resolve`, `vigie 0.1.0 geo --offline`. */
   producer: string;
   /** When the fact was observed (UTC). */
@@ -216,19 +216,19 @@ export interface CaseReport {
   };
   url?: UrlFacts & {
     resolution?: ResolutionRecord;
-    resolutionProvenance?: Provenance;
+    resolutionProvenance?: StepProvenance;
     /** When a re-check first found it removed. */
     removedAt?: string;
   };
-  hosting?: { info: HostingInfo; provenance: Provenance };
+  hosting?: { info: HostingInfo; provenance: StepProvenance };
   media: {
     path: string;
     hashRecord: HashRecord;
     matchRecord?: MatchRecord;
-    provenance: Provenance;
-    matchProvenance?: Provenance;
+    provenance: StepProvenance;
+    matchProvenance?: StepProvenance;
   }[];
-  qualification?: Qualification & { provenance: Provenance };
+  qualification?: Qualification & { provenance: StepProvenance };
   decision?: Decision;
   notices: NoticeEntry[];
   checks: CheckEntry[];

@@ -1,7 +1,8 @@
 /**
- * The case store's tables as Kysely sees them (camelCase here, snake_case in SQL through CamelCasePlugin). JSON
- * columns are text holding the project's typed records as they are; the plain columns beside them are the facts
- * queries filter, sort and group on. Booleans are 0/1 integers and times UTC ISO strings on both backends, so one
+ * The case store's tables as Kysely sees them. Names are camelCase in SQL too, as JSON keys are everywhere (a
+ * name-mapping plugin doubled Kysely's cost per query; in psql, quote them: `"reportedAt"`). JSON columns are text
+ * holding the project's typed records as they are; the plain columns beside them are the facts queries filter, sort
+ * and group on. Booleans are 0/1 integers and times UTC ISO strings on both backends, so one
  * query layer serves SQLite and PostgreSQL.
  */
 import type { Generated } from 'kysely';
