@@ -172,6 +172,11 @@ describe.each(backends)('case store on $name', (backend) => {
       expect(await everything(store)).toEqual(once);
       expect(await store.totals()).toEqual(totals);
       expect(once).toHaveLength(2);
+      // The second report went through the statements compiled for the first: its own values, not the first's.
+      expect(once[1].url?.url).toBe('http://site-r2.example/page');
+      expect(once[1].url?.resolution?.hops[1].url).toBe('http://site-r2.example/pagenext');
+      expect(once[1].hosting?.info.host).toBe('site-r2.example');
+      expect(once[1].notices[0].reportIds).toEqual(['r2']);
       const shown = once[0];
       expect(shown.url?.resolution?.hops).toHaveLength(2);
       expect(shown.url?.resolutionProvenance).toEqual(provenance);

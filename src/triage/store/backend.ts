@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { CASE_FORMAT, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { CaseDatabase } from './schema.js';
+import { StatementCache } from './statements.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +27,8 @@ export interface Backend {
   /** The location as given, with any password removed (for messages). */
   label: string;
   busyTimeoutMs: number;
+  /** Hot statements, compiled once for this case. */
+  statements: StatementCache;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -97,7 +100,7 @@ async function openSqlite(path: string, options: OpenOptions): Promise<Backend> 
     },
   };
   const db = new Kysely<CaseDatabase>({ dialect: new SqliteDialect({ database: cached }) });
-  return { dialect: 'sqlite', db, label, busyTimeoutMs };
+  return { dialect: 'sqlite', db, label, busyTimeoutMs, statements: new StatementCache() };
 }
 
 async function openPostgres(location: string, options: OpenOptions): Promise<Backend> {
@@ -105,11 +108,14 @@ async function openPostgres(location: string, options: OpenOptions): Promise<Bac
   if (url.password) url.password = '***';
   const label = url.toString();
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 4 });
+  // Automatic step writes commit without waiting for the WAL flush (as SQLite's synchronous=NORMAL): a server crash
+  // may lose the last fraction of a second of them, never corrupts, and a re-run redoes them; decisions, which
+  // cannot be redone, wait for the flush (setDecision).
+  const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 4, options: '-c synchronous_commit=off' });
   // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<CaseDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return { dialect: 'postgres', db, label, busyTimeoutMs: 0 };
+  return { dialect: 'postgres', db, label, busyTimeoutMs: 0, statements: new StatementCache() };
 }
 
 /**

@@ -4,7 +4,7 @@
  * automatic steps never touch an analyst's decision; decision changes are audited in the same transaction.
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Compilable, type Kysely } from 'kysely';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { Category } from '../../core/hashset.js';
 import type { HostingInfo } from '../../core/hosting.js';
@@ -101,9 +101,7 @@ export class CaseStore extends CaseQueries {
   }
 
   private async addOne(input: ReportInput, storedAt: string): Promise<AddOutcome> {
-    const inserted = await this.db
-      .insertInto('reports')
-      .values({
+    const row = {
         id: input.id,
         batch: input.batch,
         line: input.line,
@@ -120,10 +118,11 @@ export class CaseStore extends CaseQueries {
         priority: 0,
         storedAt,
         attempts: 0,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return 'inserted';
+      };
+    const inserted = await this.run('add-report', row, (db, v) =>
+      db.insertInto('reports').values(v).onConflict((oc) => oc.column('id').doNothing()),
+    );
+    if (Number(inserted.numAffectedRows ?? 0) > 0) return 'inserted';
     const first = await this.db
       .selectFrom('reports')
       .select(['batch', 'line'])
@@ -141,58 +140,58 @@ export class CaseStore extends CaseQueries {
   /** Records a report's cleaned URL; one URL reported by several reports is one `urls` row. Returns its id. */
   async recordUrl(reportId: string, facts: UrlFacts, observedAt = new Date().toISOString()): Promise<number> {
     return this.transaction(async (store) => {
-      const row = await store.db
-        .insertInto('urls')
-        .values({
-          urlKey: urlKey(facts.url),
-          url: facts.url,
-          host: facts.host ?? null,
-          domain: facts.domain ?? null,
-          tld: facts.tld ?? null,
-          flags: toJson(facts.flags),
-          firstSeenAt: observedAt,
-        })
-        // A no-op update, so that RETURNING gives the id of an existing row too.
-        .onConflict((oc) => oc.column('urlKey').doUpdateSet((eb) => ({ urlKey: eb.ref('excluded.urlKey') })))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const updated = await store.db.updateTable('reports').set({ urlId: row.id }).where('id', '=', reportId).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) store.unknownReport(reportId);
-      return row.id;
+      const values = {
+        urlKey: urlKey(facts.url),
+        url: facts.url,
+        host: facts.host ?? null,
+        domain: facts.domain ?? null,
+        tld: facts.tld ?? null,
+        flags: toJson(facts.flags),
+        firstSeenAt: observedAt,
+      };
+      const { rows } = await store.run('add-url', values, (db, v) =>
+        db
+          .insertInto('urls')
+          .values(v)
+          // A no-op update, so that RETURNING gives the id of an existing row too.
+          .onConflict((oc) => oc.column('urlKey').doUpdateSet((eb) => ({ urlKey: eb.ref('excluded.urlKey') })))
+          .returning('id'),
+      );
+      const id = rows[0].id;
+      const updated = await store.run('report-url', { urlId: id, reportId }, (db, v) =>
+        db.updateTable('reports').set({ urlId: v.urlId }).where('id', '=', v.reportId),
+      );
+      if (Number(updated.numAffectedRows) === 0) store.unknownReport(reportId);
+      return id;
     });
   }
 
   /** Stores `vigie resolve`'s record for a URL and its hops (replacing an earlier resolution of the same URL). */
   async recordResolution(url: string, record: ResolutionRecord, provenance: StepProvenance): Promise<void> {
     await this.transaction(async (store) => {
-      const updated = await store.db
-        .updateTable('urls')
-        .set({
-          resolution: toJson(record),
-          finalUrl: record.finalUrl ?? null,
-          resolvedAt: provenance.observedAt,
-          resolvedBy: provenance.producer,
-        })
-        .where('urlKey', '=', urlKey(url))
-        .returning('id')
-        .executeTakeFirst();
-      const id = updated?.id ?? store.unknownUrl(url);
-      await store.db.deleteFrom('hops').where('urlId', '=', id).execute();
-      if (record.hops.length > 0) {
-        await store.db
-          .insertInto('hops')
-          .values(
-            record.hops.map((hop, position) => ({
-              urlId: id,
-              position,
-              url: hop.url,
-              status: hop.status ?? null,
-              ip: hop.ip ?? null,
-              timestamp: hop.timestamp,
-              record: toJson(hop),
-            })),
-          )
-          .execute();
+      const values = {
+        resolution: toJson(record),
+        finalUrl: record.finalUrl ?? null,
+        resolvedAt: provenance.observedAt,
+        resolvedBy: provenance.producer,
+        urlKey: urlKey(url),
+      };
+      const { rows } = await store.run('resolve-url', values, (db, { urlKey: key, ...set }) =>
+        db.updateTable('urls').set(set).where('urlKey', '=', key).returning('id'),
+      );
+      const id = rows[0]?.id ?? store.unknownUrl(url);
+      await store.run('delete-hops', { id }, (db, v) => db.deleteFrom('hops').where('urlId', '=', v.id));
+      const hops = record.hops.map((hop, position) => ({
+        urlId: id,
+        position,
+        url: hop.url,
+        status: hop.status ?? null,
+        ip: hop.ip ?? null,
+        timestamp: hop.timestamp,
+        record: toJson(hop),
+      }));
+      if (hops.length > 0) {
+        await store.run(`insert-hops:${hops.length}`, hops, (db, v) => db.insertInto('hops').values(v));
       }
     });
   }
@@ -211,11 +210,9 @@ export class CaseStore extends CaseQueries {
       observedAt: provenance.observedAt,
     };
     await this.guard(() =>
-      this.db
-        .insertInto('hosts')
-        .values(values)
-        .onConflict((oc) => oc.column('name').doUpdateSet(values))
-        .execute(),
+      this.run('upsert-host', values, (db, v) =>
+        db.insertInto('hosts').values(v).onConflict((oc) => oc.column('name').doUpdateSet(excluded(Object.keys(v)))),
+      ),
     );
   }
 
@@ -233,73 +230,66 @@ export class CaseStore extends CaseQueries {
         producer: provenance.producer,
         observedAt: provenance.observedAt,
       };
-      const row = await store.db
-        .insertInto('media')
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(['reportId', 'path']).doUpdateSet({
-            kind: values.kind,
-            bytes: values.bytes,
-            hashRecord: values.hashRecord,
-            producer: values.producer,
-            observedAt: values.observedAt,
-          }),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await store.db.deleteFrom('hashes').where('mediaId', '=', row.id).execute();
-      const hashes = 'hashes' in record ? Object.entries(record.hashes) : [];
+      const { rows } = await store.run('upsert-media', values, (db, v) =>
+        db
+          .insertInto('media')
+          .values(v)
+          .onConflict((oc) =>
+            oc.columns(['reportId', 'path']).doUpdateSet(excluded(['kind', 'bytes', 'hashRecord', 'producer', 'observedAt'])),
+          )
+          .returning('id'),
+      );
+      const id = rows[0].id;
+      await store.run('delete-hashes', { id }, (db, v) => db.deleteFrom('hashes').where('mediaId', '=', v.id));
+      const hashes = ('hashes' in record ? Object.entries(record.hashes) : []).map(([signal, value]) => ({
+        mediaId: id,
+        signal,
+        value: String(value),
+      }));
       if (hashes.length > 0) {
-        await store.db
-          .insertInto('hashes')
-          .values(hashes.map(([signal, value]) => ({ mediaId: row.id, signal, value: String(value) })))
-          .execute();
+        await store.run(`insert-hashes:${hashes.length}`, hashes, (db, v) => db.insertInto('hashes').values(v));
       }
-      return row.id;
+      return id;
     });
   }
 
   /** Stores `vigie match`'s record for a report's media file (replacing an earlier match of the same file). */
   async recordMatches(reportId: string, path: string, record: MatchRecord, provenance: StepProvenance): Promise<void> {
     await this.transaction(async (store) => {
-      const media = await store.db
-        .selectFrom('media')
-        .select('id')
-        .where('reportId', '=', reportId)
-        .where('path', '=', path)
-        .executeTakeFirst();
+      const values = {
+        matchRecord: toJson(record),
+        matchProducer: provenance.producer,
+        matchedAt: provenance.observedAt,
+        reportId,
+        path,
+      };
+      const { rows: found } = await store.run('match-media', values, (db, { reportId: report, path: file, ...set }) =>
+        db.updateTable('media').set(set).where('reportId', '=', report).where('path', '=', file).returning('id'),
+      );
+      const media = found[0];
       if (!media) {
         throw new VigieError('case-unknown-media', `report ${reportId} has no media ${path} in the case.`, ExitCode.input);
       }
-      await store.db
-        .updateTable('media')
-        .set({ matchRecord: toJson(record), matchProducer: provenance.producer, matchedAt: provenance.observedAt })
-        .where('id', '=', media.id)
-        .execute();
-      await store.db.deleteFrom('matches').where('mediaId', '=', media.id).execute();
+      await store.run('delete-matches', { id: media.id }, (db, v) => db.deleteFrom('matches').where('mediaId', '=', v.id));
       // The same entry can be hit by several dihedral variants: the best (first) hit is kept.
       const seen = new Set<string>();
       const rows = record.matches.filter((match) => {
         const key = `${match.set}\0${match.signal}\0${match.entry}`;
         return !seen.has(key) && seen.add(key);
       });
-      if (rows.length > 0) {
-        await store.db
-          .insertInto('matches')
-          .values(
-            rows.map((match) => ({
-              mediaId: media.id,
-              setName: match.set,
-              entry: match.entry,
-              signal: match.signal,
-              distance: match.distance,
-              categoryScheme: match.scheme,
-              categoryValue: match.category,
-              source: match.source,
-              record: toJson(match),
-            })),
-          )
-          .execute();
+      const matches = rows.map((match) => ({
+        mediaId: media.id,
+        setName: match.set,
+        entry: match.entry,
+        signal: match.signal,
+        distance: match.distance,
+        categoryScheme: match.scheme ?? null,
+        categoryValue: match.category ?? null,
+        source: match.source ?? null,
+        record: toJson(match),
+      }));
+      if (matches.length > 0) {
+        await store.run(`insert-matches:${matches.length}`, matches, (db, v) => db.insertInto('matches').values(v));
       }
     });
   }
@@ -323,11 +313,12 @@ export class CaseStore extends CaseQueries {
         producer: provenance.producer,
         observedAt: provenance.observedAt,
       };
-      await store.db
-        .insertInto('qualifications')
-        .values(values)
-        .onConflict((oc) => oc.column('reportId').doUpdateSet(values))
-        .execute();
+      await store.run('upsert-qualification', values, (db, v) =>
+        db
+          .insertInto('qualifications')
+          .values(v)
+          .onConflict((oc) => oc.column('reportId').doUpdateSet(excluded(Object.keys(v).filter((key) => key !== 'reportId')))),
+      );
       await store.setAutomaticStatus(reportId, qualification.status, qualification.priority);
     });
   }
@@ -342,12 +333,10 @@ export class CaseStore extends CaseQueries {
   }
 
   private async setAutomaticStatus(reportId: string, status: ReportStatus, priority?: number): Promise<void> {
-    await this.db
-      .updateTable('reports')
-      .set(priority === undefined ? { status } : { status, priority })
-      .where('id', '=', reportId)
-      .where('status', 'in', [...AUTOMATIC_STATUSES])
-      .execute();
+    const values = priority === undefined ? { status, reportId } : { status, priority, reportId };
+    await this.run(`automatic-status:${priority === undefined}`, values, (db, { reportId: id, ...set }) =>
+      db.updateTable('reports').set(set).where('id', '=', id).where('status', 'in', [...AUTOMATIC_STATUSES]),
+    );
   }
 
   /** Follow-up statuses (`notified`, `removed`): they come after any decision, so they apply over it. */
@@ -431,19 +420,19 @@ export class CaseStore extends CaseQueries {
   /** Marks a step finished for a report (a second time changes nothing). */
   async markStepDone(reportId: string, step: string, producer: string, doneAt = new Date().toISOString()): Promise<void> {
     await this.guard(() =>
-      this.db
-        .insertInto('steps')
-        .values({ reportId, step, producer, doneAt })
-        .onConflict((oc) => oc.columns(['reportId', 'step']).doNothing())
-        .execute(),
+      this.run('step-done', { reportId, step, producer, doneAt }, (db, v) =>
+        db.insertInto('steps').values(v).onConflict((oc) => oc.columns(['reportId', 'step']).doNothing()),
+      ),
     );
   }
 
   async isStepDone(reportId: string, step: string): Promise<boolean> {
-    const row = await this.guard(() =>
-      this.db.selectFrom('steps').select('step').where('reportId', '=', reportId).where('step', '=', step).executeTakeFirst(),
+    const { rows } = await this.guard(() =>
+      this.run('is-step-done', { reportId, step }, (db, v) =>
+        db.selectFrom('steps').select('step').where('reportId', '=', v.reportId).where('step', '=', v.step),
+      ),
     );
-    return row !== undefined;
+    return rows.length > 0;
   }
 
   /** The steps finished for each of the given reports (a resumed batch skips them). */
@@ -512,14 +501,16 @@ export class CaseStore extends CaseQueries {
    */
   async completeReport(reportId: string, worker: string): Promise<boolean> {
     return this.transaction(async (store) => {
-      const result = await store.db
-        .updateTable('reports')
-        .set({ doneAt: await store.now(), doneBy: worker, leaseUntil: null })
-        .where('id', '=', reportId)
-        .where('claimedBy', '=', worker)
-        .where('doneAt', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const values = { doneAt: await store.now(), doneBy: worker, reportId };
+      const result = await store.run('complete-report', values, (db, v) =>
+        db
+          .updateTable('reports')
+          .set({ doneAt: v.doneAt, doneBy: v.doneBy, leaseUntil: null })
+          .where('id', '=', v.reportId)
+          .where('claimedBy', '=', v.doneBy)
+          .where('doneAt', 'is', null),
+      );
+      return Number(result.numAffectedRows) > 0;
     });
   }
 
@@ -549,6 +540,7 @@ export class CaseStore extends CaseQueries {
       throw new VigieError('case-no-category', 'an illegal verdict needs its category.', ExitCode.usage);
     }
     return this.transaction(async (store) => {
+      if (store.dialect === 'postgres') await sql`set local synchronous_commit = on`.execute(store.db);
       await store.requireReport(reportId);
       const before = await store.decision(reportId);
       const verdict = change.verdict ?? before?.verdict;
@@ -605,6 +597,15 @@ export class CaseStore extends CaseQueries {
 
   // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────────
 
+  /** Runs a hot statement compiled once per case (statements.ts); `build` only places the values it is given. */
+  private run<V extends object, R>(
+    name: string,
+    values: V,
+    build: (db: Kysely<CaseDatabase>, values: V) => Compilable<R>,
+  ) {
+    return this.backend.statements.run(this.db, name, values, (marked) => build(this.db, marked));
+  }
+
   protected override async guard<T>(body: () => Promise<T>): Promise<T> {
     try {
       return await body();
@@ -614,14 +615,17 @@ export class CaseStore extends CaseQueries {
   }
 
   private async requireReport(reportId: string): Promise<void> {
-    const row = await this.db.selectFrom('reports').select('seq').where('id', '=', reportId).executeTakeFirst();
-    if (!row) this.unknownReport(reportId);
+    const { rows } = await this.run('report-exists', { reportId }, (db, v) =>
+      db.selectFrom('reports').select('seq').where('id', '=', v.reportId),
+    );
+    if (rows.length === 0) this.unknownReport(reportId);
   }
 
   private async requireUrl(url: string): Promise<number> {
-    const row = await this.db.selectFrom('urls').select('id').where('urlKey', '=', urlKey(url)).executeTakeFirst();
-    if (!row) this.unknownUrl(url);
-    return row.id;
+    const { rows } = await this.run('url-id', { key: urlKey(url) }, (db, v) =>
+      db.selectFrom('urls').select('id').where('urlKey', '=', v.key),
+    );
+    return rows[0]?.id ?? this.unknownUrl(url);
   }
 
   private unknownReport(reportId: string): never {
@@ -631,6 +635,13 @@ export class CaseStore extends CaseQueries {
   private unknownUrl(url: string): never {
     throw new VigieError('case-unknown-url', `the URL ${url.slice(0, 200)} is not in the case ${this.location}.`);
   }
+}
+
+/** `SET column = excluded.column` for each column: an upsert whose update takes the row being inserted. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function excluded(columns: string[]): (eb: any) => Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (eb: any) => Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)]));
 }
 
 function sameDecision(a: Decision, b: Decision): boolean {
