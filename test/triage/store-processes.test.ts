@@ -158,6 +158,14 @@ describe('SQLite case files', () => {
   });
 });
 
+describe('PostgreSQL locations', () => {
+  it('says clearly when the server cannot be reached (exit 4), with the password hidden', async () => {
+    const error = await refusal(openCaseStore('postgres://vigie:secret@127.0.0.1:1/hotline'));
+    expect([error.code, error.exitCode]).toEqual(['case-unreachable', 4]);
+    expect(error.message).toBe('cannot reach the PostgreSQL case postgres://vigie:***@127.0.0.1:1/hotline (ECONNREFUSED).');
+  });
+});
+
 const pgAvailable = postgresBinaries() !== undefined;
 describe.skipIf(!pgAvailable)('PostgreSQL case shared by workers', () => {
   let server: RunningPostgres | undefined;
