@@ -1,6 +1,8 @@
 /** Typed records as the pipeline's steps give them, for the case store tests (synthetic: reserved names only). */
-import type { HostingInfo, MatchRecord, ResolutionRecord } from '../../src/index.js';
+import type { HostingInfo } from '../../src/core/hosting.js';
+import type { MatchRecord } from '../../src/core/match.js';
 import type { HashRecord } from '../../src/core/records.js';
+import type { ResolutionRecord } from '../../src/core/resolution.js';
 import type { ReportInput } from '../../src/triage/store/index.js';
 
 export const PRODUCER = 'vigie test';
