@@ -3,6 +3,8 @@ import type { HostingInfo } from '../../src/core/hosting.js';
 import type { MatchRecord } from '../../src/core/match.js';
 import type { HashRecord } from '../../src/core/records.js';
 import type { ResolutionRecord } from '../../src/core/resolution.js';
+import { expect } from 'vitest';
+import { VigieError } from '../../src/core/errors.js';
 import type { ReportInput } from '../../src/triage/store/index.js';
 
 export const PRODUCER = 'vigie test';
@@ -83,4 +85,14 @@ export function matchRecord(path: string): MatchRecord {
       { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 5, variant: 'rot90', category: '1', scheme: 'vics-us', source: 'own' },
     ],
   };
+}
+
+/** The VigieError a promise rejects with (failing the test if it resolves or throws something else). */
+export async function refusal(promise: Promise<unknown>): Promise<VigieError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(VigieError);
+  return error as VigieError;
 }

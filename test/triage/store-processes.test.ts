@@ -13,12 +13,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VigieError } from '../../src/core/errors.js';
 import { openCaseStore } from '../../src/triage/store/index.js';
 import { SCHEMA_VERSION } from '../../src/triage/store/migrations.js';
 import { postgresBinaries, startPostgres, type RunningPostgres } from '../helpers/postgres.js';
 import { REPO_ROOT } from '../helpers/shared.js';
-import { report } from './store-fixtures.js';
+import { refusal, report } from './store-fixtures.js';
 
 const CHILD = join(REPO_ROOT, 'test', 'triage', 'store-child.mjs');
 const BUILT = join(REPO_ROOT, 'dist', 'triage', 'store', 'index.js');
@@ -65,15 +64,6 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of (await readdir(dir)).sort()) files[name] = (await readFile(join(dir, name))).toString('base64');
   return files;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<VigieError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VigieError);
-  return error as VigieError;
 }
 
 let dir: string;

@@ -1,7 +1,7 @@
 // The compiled-once statements of the case store: each run takes its own values, constants stay, a value used twice
 // is substituted twice, a missing value is NULL, multi-row inserts keep their rows apart.
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { StatementCache } from '../../src/triage/store/statements.js';
 
@@ -27,6 +27,9 @@ describe('StatementCache', () => {
     expect((await select('w')).rows).toEqual([{ a: 'w', b: 4, c: null }]);
     expect((await select('q')).rows).toEqual([{ a: 'z', b: null, c: 'q' }]);
     expect((await db.selectFrom('t').select('a').orderBy('a').execute()).map((row) => row.a)).toEqual(['v', 'w', 'x', 'y', 'z']);
+    await expect(
+      cache.run(db, 'inlined', { a: 'x' }, (v) => db.selectFrom('t').selectAll().where('a', '=', sql.lit(v.a))),
+    ).rejects.toThrow(/inlines a value/);
     await db.destroy();
   });
 });

@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VigieError } from '../../src/core/errors.js';
 import { openCaseStore, type CaseReport, type CaseStore } from '../../src/triage/store/index.js';
 import { SCHEMA_VERSION } from '../../src/triage/store/migrations.js';
 import { postgresBinaries, startPostgres, type RunningPostgres } from '../helpers/postgres.js';
-import { OBSERVED, PRODUCER, hashRecord, hosting, matchRecord, provenance, report, resolution } from './store-fixtures.js';
+import { OBSERVED, PRODUCER, hashRecord, hosting, matchRecord, provenance, refusal, report, resolution } from './store-fixtures.js';
 
 interface BackendCase {
   name: 'sqlite' | 'postgres';
@@ -28,15 +27,6 @@ const backends: BackendCase[] = [
 function rawDb(store: CaseStore): Kysely<any> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (store as unknown as { db: Kysely<any> }).db;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<VigieError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VigieError);
-  return error as VigieError;
 }
 
 /** Runs every step of the pipeline for one report as triage will: each step's records, then its checkpoint. */

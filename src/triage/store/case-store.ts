@@ -102,23 +102,23 @@ export class CaseStore extends CaseQueries {
 
   private async addOne(input: ReportInput, storedAt: string): Promise<AddOutcome> {
     const row = {
-        id: input.id,
-        batch: input.batch,
-        line: input.line,
-        source: input.source,
-        reportedAt: input.reportedAt,
-        categoryClaimed: input.categoryClaimed ?? null,
-        reporterIp: input.ip ?? null,
-        mediaPath: input.media ?? null,
-        hashesGiven: input.hashes ? toJson(input.hashes) : null,
-        reporterEmail: input.reporterEmail ?? null,
-        extra: input.extra ? toJson(input.extra) : null,
-        urlInput: input.url,
-        status: 'pending',
-        priority: 0,
-        storedAt,
-        attempts: 0,
-      };
+      id: input.id,
+      batch: input.batch,
+      line: input.line,
+      source: input.source,
+      reportedAt: input.reportedAt,
+      categoryClaimed: input.categoryClaimed ?? null,
+      reporterIp: input.ip ?? null,
+      mediaPath: input.media ?? null,
+      hashesGiven: input.hashes ? toJson(input.hashes) : null,
+      reporterEmail: input.reporterEmail ?? null,
+      extra: input.extra ? toJson(input.extra) : null,
+      urlInput: input.url,
+      status: 'pending',
+      priority: 0,
+      storedAt,
+      attempts: 0,
+    };
     const inserted = await this.run('add-report', row, (db, v) =>
       db.insertInto('reports').values(v).onConflict((oc) => oc.column('id').doNothing()),
     );

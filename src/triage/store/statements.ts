@@ -58,6 +58,8 @@ export class StatementCache {
     if (!prepared) {
       const paths = new Map<string, Path>();
       const query = build(mark(values, [], paths) as V).compile();
+      // A value written into the SQL text rather than passed as a parameter cannot be substituted later.
+      if (query.sql.includes(MARK)) throw new Error(`statement ${name} inlines a value; it cannot be compiled once`);
       const slots = query.parameters.map((parameter): Slot => {
         const path = typeof parameter === 'string' ? paths.get(parameter) : undefined;
         return path ? { path } : { constant: parameter };
