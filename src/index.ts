@@ -33,3 +33,5 @@ export * from './matching/settings.js';
 export * from './net/settings.js';
 export { systemClock, manualClock, isoNow, type Clock } from './core/clock.js';
 export { neutraliseFormula, restoreFormula } from './core/csv-formula.js';
+// Case store (issue 14): the triage pipeline's SQLite/PostgreSQL store; drivers load only when a case is opened.
+export * from './triage/index.js';
