@@ -225,6 +225,10 @@ export interface NoticeRouting {
   order: number;
   /** Days after the case's observation to wait before sending (e.g. registrar after 7 days without removal). */
   delayDays: number;
+  /** When it is due: the earliest observation of its targets plus `delayDays` (UTC). */
+  dueAt?: string;
+  /** `still-online`: send only if the content is still online when due (a registrar notice after an ignored host notice). */
+  condition?: 'always' | 'still-online';
   /** Things the analyst must do or check before sending (`art18-authorities-first`, `needs-manual-recipient`, `country-disagreement`). */
   flags: string[];
   /** The routing file, with its SHA-256, so a decision can be reproduced. */
