@@ -7,6 +7,7 @@ import { registerHash } from './commands/hash.js';
 import { registerMatch } from './commands/match.js';
 import { registerHashset } from './commands/hashset.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerNotice } from './commands/notice.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -31,6 +32,7 @@ Docs: README.md. Run "vigie <command> --help" for a command's options and exampl
   registerHashset(program);
   registerResolve(program);
   registerGeo(program);
+  registerNotice(program);
   registerDoctor(program);
   for (const command of program.commands) command.exitOverride();
   return program;

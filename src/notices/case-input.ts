@@ -132,8 +132,23 @@ export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
 /** Reads a case file (YAML, or JSON for `.json`) and joins the records it names. */
 export async function loadCaseFile(path: string, options: LoadCaseOptions = {}): Promise<CaseInput> {
-  const raw = await readCaseFile(path);
+  const raw = await readCaseData(path);
   return buildCase(raw, path, dirname(resolvePath(path)), options);
+}
+
+/**
+ * A case held in memory as a case file's data (what `vigie notice new` completes): schema-checked, then joined.
+ * `baseDir` is where its `sources` paths are relative to.
+ */
+export async function loadCaseData(
+  raw: Record<string, unknown>,
+  source: string,
+  baseDir: string,
+  options: LoadCaseOptions = {},
+): Promise<CaseInput> {
+  const issues = await schemaIssues(raw);
+  if (issues.length > 0) throw new CaseInputError(source, issues);
+  return buildCase(raw, source, baseDir, options);
 }
 
 /** Builds a case from JSON Lines files alone (`vigie notice route --resolve r.jsonl --geo g.jsonl --category csam`). */
@@ -145,7 +160,7 @@ export async function loadCaseFromFiles(options: LoadCaseOptions): Promise<CaseI
 }
 
 /** The parsed, schema-checked content of a case file. */
-async function readCaseFile(path: string): Promise<Record<string, unknown>> {
+export async function readCaseData(path: string): Promise<Record<string, unknown>> {
   let size: number;
   try {
     size = (await stat(path)).size;

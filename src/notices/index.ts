@@ -4,7 +4,9 @@ export {
   DEFAULT_TIME_ZONE,
   formatIssues,
   isHostName,
+  loadCaseData,
   loadCaseFile,
+  readCaseData,
   loadCaseFromFiles,
   MAX_CASE_FILE_BYTES,
   missingCaseFields,
@@ -48,3 +50,17 @@ export { assembleNotices, parseNow, type AssembledNotices, type AssembleOptions,
 export { isEmailAddress, validateNotice, type ValidateOptions, type ValidationIssue } from './validate.js';
 export { prepareNotices, routeInput, type PrepareOptions, type PreparedCase } from './prepare.js';
 export { MAX_YAML_ALIAS_COUNT, parseYamlText } from './yaml.js';
+// Bundles (bundle helper): writing, verifying and sending notice bundles.
+export { writeBundle, type BundleOptions, type BundleSummary, type RenderNotice } from './bundle.js';
+export {
+  BUNDLE_VERSION,
+  MANIFEST_NAME,
+  SIGNATURE_NAME,
+  safeName,
+  sentLogPath,
+  type BundleFile,
+  type BundleManifest,
+  type BundleNotice,
+} from './bundle-layout.js';
+export { verifyBundle, type BundleProblem, type BundleVerifyOptions, type BundleVerifyReport } from './verify.js';
+export { sendBundle, type SendOptions, type SendSummary, type SentLogRecord } from './send.js';
