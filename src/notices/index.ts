@@ -64,3 +64,38 @@ export {
 } from './bundle-layout.js';
 export { verifyBundle, type BundleProblem, type BundleVerifyOptions, type BundleVerifyReport } from './verify.js';
 export { sendBundle, type SendOptions, type SendSummary, type SentLogRecord } from './send.js';
+// Renderers (render helper): templates, text, .eml, PDF, JSON, XARF v4, and the template check.
+export {
+  buildView,
+  buildXarf,
+  defangHost,
+  defangUrl,
+  FORMAT_EXTENSIONS,
+  formatsFor,
+  headerValue,
+  messageId,
+  multiLine,
+  NOTICE_FORMATS,
+  NOTICE_LANGUAGES,
+  noticeLanguage,
+  renderEml,
+  renderJson,
+  renderNotice,
+  renderPdf,
+  renderText,
+  renderTextParts,
+  renderXarf,
+  SHIPPED_TEMPLATES_DIR,
+  singleLine,
+  templateFileName,
+  VIEW_SHAPE,
+  XARF_VERSION,
+  xarfType,
+  type NoticeFormat,
+  type NoticeLanguage,
+  type RenderedTemplate,
+  type RenderOptions,
+  type TemplateView,
+  type XarfType,
+} from './render/index.js';
+export { checkTemplates, REQUIRED_ELEMENTS, type TemplateCheckReport, type TemplateFinding } from './render/check.js';
