@@ -17,6 +17,7 @@ import {
   type TargetRouting,
 } from '../../notices/index.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { registerNoticeBundle } from './notice-bundle.js';
 
 /** The input options every `vigie notice` subcommand takes: a case file, or JSON Lines files with a category. */
 export interface NoticeInputOptions {
@@ -78,6 +79,7 @@ export function registerNotice(program: Command): Command {
     );
   registerRoute(notice);
   registerNew(notice);
+  registerNoticeBundle(notice);
   return notice;
 }
 
