@@ -172,7 +172,13 @@ export async function readCaseData(path: string): Promise<Record<string, unknown
   }
   const text = await readFile(path, 'utf8');
   let data: unknown;
-  if (/\.json$/i.test(path)) {
+  const isJson = /\.json$/i.test(path);
+  const longLine = isJson ? -1 : longLineIndex(text);
+  if (longLine >= 0) {
+    // A field is at most 10,000 characters; a line far longer is refused before the (slow) YAML parse.
+    throw new CaseInputError(path, [{ path: `line ${longLine + 1}`, message: `longer than ${MAX_YAML_LINE_CHARS} characters: a field of a case file is at most 10000` }]);
+  }
+  if (isJson) {
     try {
       data = JSON.parse(text);
     } catch (error) {
@@ -185,8 +191,42 @@ export async function readCaseData(path: string): Promise<Record<string, unknown
     throw new VigieError('not-a-case', `${path} is not a case file: expected a mapping of fields (caseRef, notifier, targets…) at the top level`);
   }
   const issues = await schemaIssues(data);
-  if (issues.length > 0) throw new CaseInputError(path, issues);
+  if (issues.length > 0) throw new CaseInputError(path, [...issues, ...(await valueIssues(data as Record<string, unknown>, issues))]);
   return data as Record<string, unknown>;
+}
+
+/** A YAML line longer than this is refused unparsed. */
+export const MAX_YAML_LINE_CHARS = 65_536;
+
+function longLineIndex(text: string): number {
+  let start = 0;
+  for (let line = 0; start <= text.length; line++) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    if (stop - start > MAX_YAML_LINE_CHARS) return line;
+    if (end === -1) return -1;
+    start = end + 1;
+  }
+  return -1;
+}
+
+/**
+ * The checks on values the schema cannot make (URL host, category), run even when the schema failed, so that one
+ * pass lists every problem; fields the schema already refused are not checked twice.
+ */
+async function valueIssues(data: Record<string, unknown>, known: InputIssue[]): Promise<InputIssue[]> {
+  const issues: InputIssue[] = [];
+  const seen = new Set(known.map((issue) => issue.path));
+  const categories = await loadCategories();
+  if (typeof data.category === 'string' && !seen.has('category')) checkCategory(data.category, 'category', categories, issues);
+  const targets = Array.isArray(data.targets) ? (data.targets as unknown[]) : [];
+  targets.forEach((target, index) => {
+    const t = (target ?? {}) as Record<string, unknown>;
+    const at = `targets[${index}]`;
+    if (typeof t.url === 'string' && !seen.has(`${at}.url`)) checkUrl(t.url, `${at}.url`, issues);
+    if (typeof t.category === 'string' && !seen.has(`${at}.category`)) checkCategory(t.category, `${at}.category`, categories, issues);
+  });
+  return issues;
 }
 
 type Validator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null };
