@@ -18,6 +18,7 @@ import {
 } from '../../notices/index.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 import { registerNoticeBundle } from './notice-bundle.js';
+import { registerNoticeTemplates } from './notice-templates.js';
 
 /** The input options every `vigie notice` subcommand takes: a case file, or JSON Lines files with a category. */
 export interface NoticeInputOptions {
@@ -80,6 +81,7 @@ export function registerNotice(program: Command): Command {
   registerRoute(notice);
   registerNew(notice);
   registerNoticeBundle(notice);
+  registerNoticeTemplates(notice);
   return notice;
 }
 
