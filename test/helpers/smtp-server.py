@@ -51,7 +51,7 @@ def main():
                 "mailFrom": envelope.mail_from,
                 "rcptTos": envelope.rcpt_tos,
                 "tls": session.ssl is not None,
-                "login": session.login_data.decode() if isinstance(session.login_data, bytes) else session.login_data,
+                "login": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
             }
             with open(base + ".json", "w") as out:
                 json.dump(meta, out)
@@ -59,7 +59,7 @@ def main():
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login.decode(), auth_data.password.decode()) == auth
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     context = None
     if tls:

@@ -103,6 +103,15 @@ describe.skipIf(!python)('notice send over SMTP (aiosmtpd on loopback)', () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/^vigie: .*refused it/);
     expect(await smtp.received()).toHaveLength(received.length);
+
+    // Without credentials STARTTLS is still used, since the server offers it.
+    const offering = await server({ tls: cert });
+    await sendBundle(await bundle(), { smtp: offering.url, env: {}, ca: readFileSync(cert.cert) });
+    expect((await offering.received()).map((m) => m.tls)).toEqual(received.map(() => true));
+    // Credentials never go to a server that does not offer STARTTLS.
+    const cleartext = await server({ auth: { user: 'pdc', password: 's3cret' } });
+    await expect(sendBundle(await bundle(), { smtp: cleartext.url, env })).rejects.toThrow(/STARTTLS/);
+    expect(await cleartext.received()).toHaveLength(0);
   });
 
   it('never takes credentials from the command line, and sends nothing from a bundle that does not verify', async () => {

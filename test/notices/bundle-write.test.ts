@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { BUNDLE_PATH, type BundleManifest } from '../../src/notices/bundle-layou
 import { formatsFor, NOTICE_FORMATS } from '../../src/notices/render/index.js';
 import { verifyBundle } from '../../src/notices/verify.js';
 import { runVigie } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/shared.js';
 import { exampleNotices, NOW, tempDir, treeOf } from './bundle-fixtures.js';
 
 const dir = tempDir('bundle-write');
@@ -155,6 +157,24 @@ describe('vigie notice bundle', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/cli\.zip: \d+ notices, \d+ files .*signed with key [0-9a-f]{16}/);
     expect(await verifyBundle(out, { publicKey: keys.publicKey })).toMatchObject({ sound: true, signature: 'valid' });
+  });
+
+  it('stops on SIGINT with exit 130, leaving no bundle and no temporary folder', async () => {
+    const parent = tempDir('bundle-sigint');
+    const out = join(parent, 'interrupted');
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'vigie.js'), 'notice', 'bundle', 'samples/case-example.yaml', '-o', out, '--now', NOW], {
+      cwd: REPO_ROOT,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // The hidden folder appears once writing has begun (after the signal handlers are in place).
+    while (child.exitCode === null && !readdirSync(parent).some((name) => name.startsWith('.interrupted.'))) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^vigie: interrupted \(SIGINT\): nothing written\n$/);
+    expect(readdirSync(parent)).toEqual([]);
+    rmSync(parent, { recursive: true, force: true });
   });
 
   it('refuses a bad --formats or --now with exit 2 and writes nothing', async () => {
