@@ -67,11 +67,15 @@ const isZipPath = (path: string) => /\.zip$/i.test(path);
 
 export async function writeBundle(notices: Iterable<Notice> | AsyncIterable<Notice>, options: BundleOptions): Promise<BundleSummary> {
   const formats = checkFormats(options.formats ?? NOTICE_FORMATS);
-  const createdAt = (options.now ?? new Date()).toISOString().replace(/\.000Z$/, 'Z');
+  const createdAt = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   // Read the key first: a bad key fails before any work.
   const key = options.signingKey === undefined ? undefined : await readKey(options.signingKey, 'private');
   const render: RenderNotice =
     options.render ?? ((notice, format) => (formatsFor(notice).includes(format) ? renderNotice(notice, format, options.renderOptions) : Promise.resolve(undefined)));
+  const parent = dirname(options.output);
+  if (!(await stat(parent).then((info) => info.isDirectory(), () => false))) {
+    throw new VigieError('not-found', `cannot write ${options.output}: ${parent} is not a folder`);
+  }
   const zip = isZipPath(options.output);
   const staging = zip ? await stagingDirectory(options.output) : await createAtomicDirectory(options.output);
   try {
@@ -199,7 +203,7 @@ function emailEnvelope(notice: Notice, file: string, eml: Uint8Array): BundleNot
 }
 
 /** A header's unfolded value from a message's header block (ASCII header names; first occurrence). */
-export function headerOf(message: Uint8Array, name: string): string | undefined {
+function headerOf(message: Uint8Array, name: string): string | undefined {
   const text = Buffer.from(message.buffer, message.byteOffset, Math.min(message.length, 64 * 1024)).toString('latin1');
   const end = text.search(/\r?\n\r?\n/);
   const lines = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);

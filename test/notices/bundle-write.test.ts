@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notice } from '../../src/core/notice.js';
@@ -139,10 +139,16 @@ describe('notice bundle', () => {
   });
 
   it('refuses an existing output, an unknown format, several cases and an empty input, writing nothing', async () => {
-    await expect(writeBundle(notices, { output: join(dir, 'full'), now })).rejects.toMatchObject({ code: 'exists', exitCode: 2 });
+    mkdirSync(join(dir, 'exists'));
+    writeFileSync(join(dir, 'exists.zip'), '');
+    for (const output of [join(dir, 'exists'), join(dir, 'exists.zip')]) {
+      await expect(writeBundle(notices, { output, now })).rejects.toMatchObject({ code: 'exists', exitCode: 2 });
+    }
+    expect(readFileSync(join(dir, 'exists.zip'))).toHaveLength(0);
     await expect(writeBundle(notices, { output: join(dir, 'x'), formats: ['docx' as 'txt'] })).rejects.toMatchObject({ code: 'bad-format', exitCode: 2 });
     await expect(writeBundle([notices[0]!, { ...notices[1]!, caseRef: 'OTHER' }], { output: join(dir, 'x'), formats: QUICK })).rejects.toMatchObject({ code: 'mixed-cases' });
     await expect(writeBundle([], { output: join(dir, 'x.zip') })).rejects.toMatchObject({ code: 'no-notices', exitCode: 3 });
+    await expect(writeBundle(notices, { output: join(dir, 'no', 'such', 'x.zip') })).rejects.toMatchObject({ code: 'not-found', exitCode: 3 });
     expect(existsSync(join(dir, 'x')) || existsSync(join(dir, 'x.zip'))).toBe(false);
     expect(leftovers()).toEqual([]);
     expect(NOTICE_FORMATS).toEqual(['txt', 'eml', 'pdf', 'json', 'xarf']);
