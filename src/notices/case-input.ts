@@ -85,7 +85,9 @@ export interface CaseTarget {
   countrySettled: boolean;
   /** As `vigie geo` gave them, best first. */
   abuseContacts: AbuseContact[];
+  /** The analyst's recipients for the host and the registrar notices. */
   recipient?: ManualRecipient;
+  registrarRecipient?: ManualRecipient;
   category?: string;
   reasoning?: string;
   description?: string;
@@ -303,6 +305,7 @@ interface RawTarget {
   port?: number;
   asn?: number;
   recipient?: { email: string; name?: string; country?: string };
+  registrarRecipient?: { email: string; name?: string; country?: string };
   items?: RawItem[];
 }
 
@@ -440,8 +443,9 @@ function buildTarget(
     target.hostingCountry = raw.hostingCountry;
     target.hostingCountrySource = `case:${source} ${where}.hostingCountry`;
   }
-  if (raw.recipient) {
-    target.recipient = { ...raw.recipient, email: raw.recipient.email.toLowerCase(), provenance: `case:${source} ${where}.recipient` };
+  for (const key of ['recipient', 'registrarRecipient'] as const) {
+    const manual = raw[key];
+    if (manual) target[key] = { ...manual, email: manual.email.toLowerCase(), provenance: `case:${source} ${where}.${key}` };
   }
   if (!target.observedAt && !resolution) {
     issues.push({ path: `${where}.observedAt`, message: 'is required when no resolve record gives the observation time' });
@@ -676,21 +680,29 @@ const isHostingInfo = (v: Record<string, unknown>) =>
 const isMatchRecord = (v: Record<string, unknown>) =>
   typeof v.path === 'string' && ('error' in v || (typeof v.hashes === 'object' && Array.isArray(v.matches)));
 
-/** What the case lacks for notices to be drafted, each with its path (`caseRef`, `notifier.contactEmail`, `targets[1].category`). */
+/**
+ * What the case lacks for notices to be drafted, each with its path (`caseRef`, `notifier.contactEmail`,
+ * `targets[1].category`). A field no target has is reported once, case-wide (`category`), not per target.
+ */
 export function missingCaseFields(input: CaseInput, categories: CategoryTable): InputIssue[] {
   const missing: InputIssue[] = [];
   if (!input.caseRef) missing.push({ path: 'caseRef', message: 'is required (the case reference, e.g. PDC-2026-000123)' });
   for (const field of ['organisation', 'organisationDomain', 'contactEmail', 'country', 'analystRef'] as const) {
     if (!input.notifier[field]) missing.push({ path: `notifier.${field}`, message: 'is required' });
   }
-  input.targets.forEach((target) => {
-    const code = target.category ?? input.category;
-    if (!code) missing.push({ path: `${target.where}.category`, message: 'is required (or a case-wide category)' });
-    if (!(target.reasoning ?? input.reasoning)) missing.push({ path: `${target.where}.reasoning`, message: 'is required (or a case-wide reasoning)' });
-    const csam = code !== undefined && categories.byCode.get(code)?.csam === true;
-    if (code && !csam && !(target.description ?? input.description)) {
-      missing.push({ path: `${target.where}.description`, message: 'is required (or a case-wide description)' });
+  const isCsam = (target: CaseTarget) => categories.byCode.get(target.category ?? input.category ?? '')?.csam === true;
+  const perTarget = (field: 'category' | 'reasoning' | 'description', needs: (t: CaseTarget) => boolean) => {
+    const lacking = input.targets.filter((t) => needs(t) && !(t[field] ?? input[field]));
+    if (lacking.length === 0) return;
+    if (input.targets.every((t) => t[field] === undefined) && input[field] === undefined) {
+      missing.push({ path: field, message: `is required (case-wide, or per target)` });
+    } else {
+      for (const t of lacking) missing.push({ path: `${t.where}.${field}`, message: `is required (or a case-wide ${field})` });
     }
-  });
+  };
+  perTarget('category', () => true);
+  perTarget('reasoning', () => true);
+  // Child sexual abuse material is never described, so it never lacks a description.
+  perTarget('description', (t) => (t.category ?? input.category) !== undefined && !isCsam(t));
   return missing;
 }

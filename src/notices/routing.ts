@@ -321,13 +321,14 @@ export function recipientFor(
     };
   }
   const party = kind === 'host' ? 'host' : 'registrar';
-  if (kind === 'host' && target.recipient) {
-    const manual = target.recipient;
+  const manual = kind === 'host' ? target.recipient : target.registrarRecipient;
+  if (manual) {
+    const country = manual.country ?? (kind === 'host' ? target.hostingCountry : target.registrarCountry);
     return {
       recipient: {
-        role: 'host',
-        name: manual.name ?? target.hostingProvider ?? target.host ?? target.url,
-        ...(manual.country ?? target.hostingCountry ? { country: manual.country ?? target.hostingCountry } : {}),
+        role: party,
+        name: manual.name ?? (kind === 'host' ? (target.hostingProvider ?? target.host ?? target.url) : (target.registrar ?? 'registrar')),
+        ...(country ? { country } : {}),
         abuseContact: { email: manual.email, provenance: [manual.provenance] },
       },
       alternatives: [],

@@ -253,11 +253,18 @@ export async function newCase(casePath: string | undefined, options: NoticeInput
     raw.targets = prepared.input.targets.map((t) => ({ url: t.url, ...(t.observedAt ? { observedAt: t.observedAt } : {}) }));
     prepared = await prepare();
   }
-  const missing = [...missingCaseFields(prepared.input, prepared.context.categories), ...missingRecipients(prepared)];
+  const missingNow = () => [...missingCaseFields(prepared.input, prepared.context.categories), ...missingRecipients(prepared)];
   if (!asker) {
+    const missing = missingNow();
     if (missing.length > 0) throw new CaseInputError(`${source} (missing fields; run on a terminal to be asked)`, missing);
   } else {
-    await askMissing(raw, missing, prepared, asker);
+    // One question at a time, the case re-read after each answer: a category decides whether a description is needed.
+    for (let missing = missingNow(), last = ''; missing.length > 0; missing = missingNow()) {
+      if (missing[0]!.path === last) throw new CaseInputError(source, missing.slice(0, 1));
+      last = missing[0]!.path;
+      await ask(raw, missing[0]!, prepared, asker);
+      prepared = await prepare();
+    }
     await chooseRecipients(raw, prepared, asker);
   }
 
@@ -283,43 +290,39 @@ function missingRecipients(prepared: PreparedCase): InputIssue[] {
   const issues: InputIssue[] = [];
   prepared.routings.forEach((routing) => {
     for (const n of routing.notices) {
-      if (!n.recipient) issues.push({ path: `${routing.where}.recipient.email`, message: `no abuse contact found for the ${n.kind} notice: needs a manual recipient` });
+      const field = n.kind === 'registrar' ? 'registrarRecipient' : 'recipient';
+      if (!n.recipient) issues.push({ path: `${routing.where}.${field}.email`, message: `no abuse contact found for the ${n.kind} notice: needs a manual recipient` });
     }
   });
   return issues;
 }
 
-async function askMissing(raw: Record<string, unknown>, missing: InputIssue[], prepared: PreparedCase, asker: Asker): Promise<void> {
-  const categories = prepared.context.categories.categories;
-  for (const issue of missing) {
-    const path = issue.path;
-    let value: string;
-    if (path.startsWith('notifier.')) {
-      const question = NOTIFIER_QUESTIONS[path.slice('notifier.'.length)]!;
-      value = await asker.text(question.message, { validate: question.validate });
-    } else if (path === 'caseRef') {
-      value = await asker.text('Case reference', { validate: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? true : 'letters, digits, . _ - (up to 64)') });
-    } else if (path.endsWith('.category')) {
-      const where = path.slice(0, -'.category'.length);
-      value = await asker.choose(
-        `Legal category of ${urlAt(raw, where)}`,
-        categories.map((c) => ({ name: `${c.code} — ${c.label.en}`, value: c.code, description: c.articles.join(', ') })),
-      );
-    } else if (path.endsWith('.reasoning')) {
-      value = await asker.text(`Why is ${urlAt(raw, path.slice(0, -'.reasoning'.length))} illegal (reasoning)?`, { validate: required });
-    } else if (path.endsWith('.description')) {
-      value = await asker.text(`Factual description of ${urlAt(raw, path.slice(0, -'.description'.length))} (no reproduction)`, { validate: required });
-    } else if (path.endsWith('.recipient.email')) {
-      const where = path.slice(0, -'.recipient.email'.length);
-      value = await asker.text(`${issue.message}. Recipient e-mail for ${urlAt(raw, where)}`, {
-        validate: (v) => (isEmailAddress(v) ? true : 'not an e-mail address'),
-      });
-      value = value.toLowerCase();
-    } else {
-      continue;
-    }
-    setField(raw, path, value);
+async function ask(raw: Record<string, unknown>, issue: InputIssue, prepared: PreparedCase, asker: Asker): Promise<void> {
+  const path = issue.path;
+  const field = path.split('.').at(-1)!;
+  const where = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
+  const about = where.startsWith('targets[') ? urlAt(raw, where.replace(/\.(recipient|registrarRecipient)$/, '')) : 'the case';
+  let value: string;
+  if (path.startsWith('notifier.')) {
+    const question = NOTIFIER_QUESTIONS[field]!;
+    value = await asker.text(question.message, { validate: question.validate });
+  } else if (path === 'caseRef') {
+    value = await asker.text('Case reference', { validate: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? true : 'letters, digits, . _ - (up to 64)') });
+  } else if (field === 'category') {
+    value = await asker.choose(
+      `Legal category of ${about}`,
+      prepared.context.categories.categories.map((c) => ({ name: `${c.code} — ${c.label.en}`, value: c.code, description: c.articles.join(', ') })),
+    );
+  } else if (field === 'reasoning') {
+    value = await asker.text(`Why is the content of ${about} illegal (reasoning)?`, { validate: required });
+  } else if (field === 'description') {
+    value = await asker.text(`Factual description of ${about} (no reproduction)`, { validate: required });
+  } else if (/\.(recipient|registrarRecipient)\.email$/.test(path)) {
+    value = (await asker.text(`${issue.message}. Recipient e-mail for ${about}`, { validate: (v) => (isEmailAddress(v) ? true : 'not an e-mail address') })).toLowerCase();
+  } else {
+    throw new VigieError('internal', `no question for missing field ${path}`, ExitCode.input);
   }
+  setField(raw, path, value);
 }
 
 /** Several abuse contacts for one host: the analyst picks, seeing where each came from. */
