@@ -51,6 +51,7 @@ function fullNotice(): Notice {
       {
         ...base.targets[0],
         finalUrl: 'https://cdn.example/final',
+        host: 'пример.рф',
         locator: 'post 42',
         dedicatedDomain: true,
         countryDisagreement: [{ value: 'NL', source: 'rdap:ripe' }],

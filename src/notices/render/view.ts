@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { Notice, NoticeItem, NoticeTarget } from '../../core/notice.js';
 import { defangHost, defangUrl, multiLine, singleLine } from './escape.js';
+import { xarfType } from './xarf.js';
 
 /**
  * What a notice template sees: the notice with every string escaped for text (one-line fields cannot break a line,
@@ -24,6 +25,8 @@ export interface TemplateView {
   domain: string;
   /** True when URLs and host names are written defanged (`hxxps://example[.]com`). */
   defanged: boolean;
+  /** A host notice whose category XARF v4 has a type for: its `.eml` carries `xarf.json`. */
+  hasXarf: boolean;
   notifier: {
     organisation: string;
     organisationDomain: string;
@@ -78,6 +81,8 @@ export interface TargetView {
   url: string;
   finalUrl?: string;
   host?: string;
+  /** The host name in Unicode when it is not ASCII (the URL shows its punycode form): `форум.example`. */
+  unicodeHost?: string;
   registrableDomain?: string;
   locator?: string;
   /** `2026-06-01 08:12:05 UTC`. */
@@ -159,6 +164,7 @@ export const VIEW_SHAPE = {
   createdDate: true,
   domain: true,
   defanged: true,
+  hasXarf: true,
   notifier: {
     organisation: true,
     organisationDomain: true,
@@ -182,6 +188,7 @@ export const VIEW_SHAPE = {
       url: true,
       finalUrl: true,
       host: true,
+      unicodeHost: true,
       registrableDomain: true,
       locator: true,
       observedAt: true,
@@ -285,6 +292,7 @@ export function buildView(notice: Notice, options: ViewOptions): TemplateView {
     createdDate: notice.createdAt.slice(0, 10),
     domain: host(first?.registrableDomain ?? first?.host ?? ''),
     defanged,
+    hasXarf: notice.kind === 'host' && xarfType(notice) !== undefined,
     notifier: {
       organisation: singleLine(notifier.organisation),
       organisationDomain: singleLine(notifier.organisationDomain),
@@ -349,6 +357,8 @@ function targetView(
     url: url(target.url),
     finalUrl: target.finalUrl === undefined || target.finalUrl === target.url ? undefined : url(target.finalUrl),
     host: target.host === undefined ? undefined : host(target.host),
+    // eslint-disable-next-line no-control-regex -- "not ASCII" is what is tested
+    unicodeHost: target.host !== undefined && /[^\u0000-\u007f]/.test(target.host) ? host(target.host) : undefined,
     registrableDomain: target.registrableDomain === undefined ? undefined : host(target.registrableDomain),
     locator: line(target.locator),
     observedAt: utcDisplay(target.observedAt),
@@ -425,7 +435,18 @@ export function utcDisplay(iso: string): string {
 /** The same instant in `zone`: `2026-06-01 10:12:05 Europe/Paris, UTC+02:00`. */
 export function localDisplay(iso: string, zone: string): string {
   const date = parseTime(iso);
-  let format: Intl.DateTimeFormat;
+  const parts = Object.fromEntries(zoneFormat(zone).formatToParts(date).map((part) => [part.type, part.value]));
+  const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, 'UTC');
+  const time = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  return `${time} ${singleLine(zone)}, ${offset === 'UTC' ? 'UTC+00:00' : offset}`;
+}
+
+/** One formatter per zone, kept: building an Intl.DateTimeFormat costs more than formatting with it. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(zone);
+  if (format) return format;
   try {
     format = new Intl.DateTimeFormat('en-GB', {
       timeZone: zone,
@@ -441,9 +462,8 @@ export function localDisplay(iso: string, zone: string): string {
   } catch {
     throw new VigieError('notice-time-zone', `unknown time zone "${singleLine(zone)}" (an IANA zone such as Europe/Paris)`);
   }
-  const parts = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
-  const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, 'UTC');
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${singleLine(zone)}, ${offset === 'UTC' ? 'UTC+00:00' : offset}`;
+  if (zoneFormats.size < 1000) zoneFormats.set(zone, format);
+  return format;
 }
 
 function parseTime(iso: string): Date {
