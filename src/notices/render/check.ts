@@ -217,12 +217,16 @@ function elementScope(subject: Scope | undefined): Scope {
   return { shape: undefined, prefix: `${subject?.prefix ?? '?'}[]` };
 }
 
-/** ", did you mean …?" when a known field is one edit or a case change away. */
+/** ", did you mean …?" for a field one or two edits, a case change or a prefix away; else the first known fields. */
 function suggestion(shape: FieldShape | undefined, part: string): string {
   if (shape === undefined || shape === true || Array.isArray(shape)) return '';
   const keys = Object.keys(shape);
-  const close = keys.find((key) => key.toLowerCase() === part.toLowerCase() || editDistance(key, part) <= 2);
-  return close ? ` (did you mean "${close}"?)` : ` (known: ${keys.join(', ')})`;
+  const lower = part.toLowerCase();
+  const close =
+    keys.find((key) => key.toLowerCase() === lower || editDistance(key, part) <= 2) ??
+    keys.find((key) => key.length >= 2 && (lower.startsWith(key.toLowerCase()) || key.toLowerCase().startsWith(lower)));
+  if (close) return ` (did you mean "${close}"?)`;
+  return ` (known: ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''})`;
 }
 
 function editDistance(a: string, b: string): number {
