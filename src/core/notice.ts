@@ -202,6 +202,10 @@ export interface LegalQualification {
   dsaArt16Exemption: boolean;
   /** The content may give rise to a suspicion of an offence threatening life or safety (DSA art. 18): the host must inform the authorities. */
   dsaArt18Relevant: boolean;
+  /** XARF v4 `type` (category `content`) for this category, from the categories table; absent when XARF has none. */
+  xarfType?: 'csam' | 'csem';
+  /** The PHAROS form category it is reported under, from the categories table. */
+  pharosCategory?: string;
 }
 
 /** References this notice relates to in other systems. */

@@ -147,6 +147,8 @@ function buildNotice(
       reasoning,
       dsaArt16Exemption: category.csam,
       dsaArt18Relevant: category.dsaArt18 || targets.some((t) => t.art18 === true),
+      ...(category.xarfType === 'csam' || category.xarfType === 'csem' ? { xarfType: category.xarfType } : {}),
+      ...(category.pharos ? { pharosCategory: category.pharos } : {}),
     },
     goodFaithStatement: true,
     externalRefs: { ...input.externalRefs },

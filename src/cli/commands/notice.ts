@@ -9,6 +9,7 @@ import {
   missingCaseFields,
   prepareNotices,
   readCaseData,
+  renderText,
   routeInput,
   type CaseSourceFiles,
   type InputIssue,
@@ -345,13 +346,12 @@ function urlAt(raw: Record<string, unknown>, where: string): string {
   return index !== undefined && targets?.[Number(index)] ? targets[Number(index)]!.url : 'the case';
 }
 
-/** The notices as a person checks them before the case is written. */
+/** The notices as a person checks them before the case is written: the text notices themselves. */
 async function preview(notices: Notice[]): Promise<string> {
-  const lines = notices.map((n) => {
-    const to = n.recipient.abuseContact?.email ?? n.recipient.abuseContact?.website ?? '?';
-    const urls = n.targets.map((t) => `    ${t.url} (observed ${t.observedAt}, ${t.ip ?? 'no IP'}, ${t.hostingCountry ?? '?'})`);
+  const parts: string[] = [];
+  for (const n of notices) {
     const due = n.routing.delayDays === 0 ? 'now' : `after ${n.routing.delayDays} days (${n.routing.condition})`;
-    return [`──── ${n.reference} · ${n.kind} → ${n.recipient.name} <${to}> · ${due} · rule ${n.routing.rule}`, `  ${n.legal.category}: ${n.legal.articles.join(', ')}`, ...urls].join('\n');
-  });
-  return `${lines.join('\n')}\n`;
+    parts.push(`──── ${n.reference} · ${n.kind} → ${n.recipient.name} · ${due} · rule ${n.routing.rule}\n${await renderText(n)}\n`);
+  }
+  return parts.join('\n');
 }
