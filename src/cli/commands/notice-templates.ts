@@ -22,7 +22,7 @@ export function registerNoticeTemplates(notice: Command): void {
         'not allowed, and each required element (reference, URL, observation time, legal basis, good-faith ' +
         'statement) left out',
     )
-    .argument('[dir]', 'template folder (default: the shipped templates)', SHIPPED_TEMPLATES_DIR)
+    .argument('[dir]', 'template folder (default: the shipped templates, data/notices/templates)')
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .addHelpText(
       'after',
@@ -31,7 +31,8 @@ Exit code 1 when a template has a problem, 0 when all are clean.
 Example:
   vigie notice templates check my-templates/ && vigie notice bundle case.yaml --templates my-templates/ -o out/`,
     )
-    .action(async (dir: string, options: { format?: string }) => {
+    .action(async (folder: string | undefined, options: { format?: string }) => {
+      const dir = folder ?? SHIPPED_TEMPLATES_DIR;
       const report = await checkTemplates(dir);
       const writer = createRecordWriter(resolveFormat(options.format, false), COLUMNS);
       for (const finding of report.findings) writer.write(finding);
