@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { VigieError } from '../../src/core/errors.js';
+import { join } from 'node:path';
+import { formatsFor, NOTICE_LANGUAGES, prepareNotices } from '../../src/notices/index.js';
 import { renderEml, renderXarf } from '../../src/notices/render/index.js';
+import { REPO_ROOT } from '../helpers/shared.js';
 import { fixtureNotice, hateNotice } from './render-fixtures.js';
 import { headerValues, parseEmail, pythonAvailable } from './render-tools.js';
 
@@ -101,5 +104,27 @@ describe.skipIf(!python)('.eml notices parsed by Python email', () => {
     }
     const none = fixtureNotice('host', { recipient: { ...base.recipient, abuseContact: undefined } });
     await expect(renderEml(none)).rejects.toMatchObject({ code: 'notice-no-address', exitCode: 3 });
+  });
+
+  it('every .eml of the sample case parses into the expected headers, body and attachment', async () => {
+    const { notices } = await prepareNotices({ casePath: join(REPO_ROOT, 'samples/case-example.yaml'), now: '2026-12-01T10:00:00Z' });
+    let messages = 0;
+    for (const notice of notices.filter((candidate) => formatsFor(candidate).includes('eml'))) {
+      for (const lang of NOTICE_LANGUAGES) {
+        const parsed = parseEmail(await renderEml(notice, { lang }));
+        messages++;
+        expect(parsed.defects, notice.reference).toEqual([]);
+        expect(headerValues(parsed, 'From')[0]).toContain(`<${notice.notifier.contactEmail}>`);
+        expect(headerValues(parsed, 'To')[0]).toContain(`<${notice.recipient.abuseContact!.email}>`);
+        expect(headerValues(parsed, 'Subject')[0]).toContain(notice.reference);
+        expect(new Date(headerValues(parsed, 'Date')[0]).getTime()).toBe(new Date(notice.createdAt).getTime());
+        expect(headerValues(parsed, 'Message-ID')).toEqual([`<${notice.id}@${notice.notifier.organisationDomain}>`]);
+        expect(parsed.body).toContain(lang === 'fr' ? 'Déclaration de bonne foi' : 'Good-faith statement');
+        const xarf = formatsFor(notice).includes('xarf');
+        expect(parsed.attachments.map((attachment) => attachment.filename)).toEqual(xarf ? ['xarf.json'] : []);
+        if (xarf) expect(JSON.parse(parsed.attachments[0].content)).toEqual(JSON.parse(renderXarf(notice)));
+      }
+    }
+    expect(messages).toBeGreaterThanOrEqual(8);
   });
 });

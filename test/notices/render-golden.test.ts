@@ -54,6 +54,7 @@ describe.skipIf(!poppler)('golden files from samples/case-example.yaml', () => {
   it('the sample exercises every notice kind, in both languages by default', () => {
     expect(new Set(notices.map((notice) => notice.kind))).toEqual(new Set(['host', 'registrar', 'pharos', 'iccam']));
     expect(new Set(notices.map((notice) => noticeLanguage(notice)))).toEqual(new Set(['fr', 'en']));
+    expect(notices.filter((notice) => formatsFor(notice).includes('xarf')).map((notice) => notice.kind)).toContain('host');
   });
 
   it('every notice × language × format equals its golden file', async () => {

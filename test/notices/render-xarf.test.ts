@@ -77,7 +77,7 @@ describe.skipIf(!XARF_DIR)('XARF v4 reports validate against the xarf-spec schem
   it('grooming maps to csem; several items and targets; a Unicode host name is written as RFC 3986 wants', () => {
     const base = fixtureNotice('host');
     const notice = fixtureNotice('host', {
-      legal: { ...base.legal, category: 'grooming', ...({ xarfType: 'csem' } as object) },
+      legal: { ...base.legal, category: 'grooming', xarfType: 'csem' },
       targets: [
         { ...base.targets[0], url: 'https://пример.рф/страница', ip: '2001:db8::5', port: 8443 },
         { ...base.targets[0], url: 'https://παράδειγμα.gr/a b', ip: undefined, port: undefined },

@@ -324,7 +324,7 @@ export function buildView(notice: Notice, options: ViewOptions): TemplateView {
       reasoning: multiLine(legal.reasoning),
       dsaArt16Exemption: legal.dsaArt16Exemption,
       dsaArt18Relevant: legal.dsaArt18Relevant,
-      pharosCategory: line((legal as { pharosCategory?: string }).pharosCategory),
+      pharosCategory: line(legal.pharosCategory),
     },
     description: notice.description === undefined ? undefined : multiLine(notice.description),
     externalRefs: {

@@ -17,7 +17,8 @@ export type XarfType = 'csam' | 'csem';
 
 /** The XARF type of a notice's category, from `legal.xarfType` (data/notices/categories.yaml), if XARF has one. */
 export function xarfType(notice: Notice): XarfType | undefined {
-  const type = (notice.legal as { xarfType?: string | null }).xarfType;
+  const type = notice.legal.xarfType;
+  // A notice read back from JSON may hold anything: only the two types the renderer knows count.
   return type === 'csam' || type === 'csem' ? type : undefined;
 }
 
