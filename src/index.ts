@@ -57,3 +57,6 @@ export { ExactIndex } from './matching/exact-index.js';
 export { LinearIndex } from './matching/linear-index.js';
 export { MihIndex } from './matching/mih-index.js';
 export { chooseLayout, type MihLayout } from './matching/mih-layout.js';
+// Notices (issue 13): the Notice record, case input, routing, assembly, validation, renderers, bundles.
+export * from './core/notice.js';
+export * from './notices/index.js';

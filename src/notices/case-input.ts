@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { ExitCode, VigieError } from '../core/errors.js';
 import type { AbuseContact, HostingInfo } from '../core/hosting.js';
 import type { MatchRecord } from '../core/match.js';
-import type { ExternalRefs, ItemClassification, NoticeItem, Notifier } from '../core/notice.js';
+import type { ExternalRefs, ItemClassification, NoticeItem, NoticeTarget, Notifier } from '../core/notice.js';
 import type { ResolutionRecord } from '../core/resolution.js';
 import { loadCategories, NOTICES_DATA_DIR, type CategoryTable } from './data.js';
 import { isEmailAddress } from './validate.js';
@@ -56,31 +56,25 @@ export interface ManualRecipient {
   provenance: string;
 }
 
-/** A reported target with everything the input files told about it. */
-export interface CaseTarget {
+/** What the analyst may say about a target in a case file, besides its URL. */
+interface TargetJudgement {
+  category?: string;
+  reasoning?: string;
+  description?: string;
+  /** A threat to life or safety (DSA art. 18): the authorities first. */
+  art18?: boolean;
+}
+
+/**
+ * A reported target with everything the input files told about it: a `NoticeTarget` in the making (observation time
+ * still optional), plus what routing needs.
+ */
+export interface CaseTarget extends Omit<NoticeTarget, 'observedAt'>, TargetJudgement {
   /** Where it is in the input: `targets[0]`, or `resolve.jsonl:3` for a target that came from a file alone. */
   where: string;
-  url: string;
-  host?: string;
-  registrableDomain?: string;
-  finalUrl?: string;
-  locator?: string;
   observedAt?: string;
-  observedTimeZone: string;
-  ip?: string;
-  port?: number;
-  ipObservedAt?: string;
-  httpStatus?: number;
-  asn?: number;
-  asOrganization?: string;
-  hostingCountry?: string;
-  hostingCountrySource?: string;
-  hostingProvider?: string;
-  registrar?: string;
   registrarIanaId?: string;
   registrarCountry?: string;
-  /** Each source's country when they disagreed (from `HostingInfo.disagreements`). */
-  countryDisagreement?: { value: string; source: string }[];
   /** The case file set `hostingCountry`, which settles a disagreement. */
   countrySettled: boolean;
   /** As `vigie geo` gave them, best first. */
@@ -88,14 +82,7 @@ export interface CaseTarget {
   /** The analyst's recipients for the host and the registrar notices. */
   recipient?: ManualRecipient;
   registrarRecipient?: ManualRecipient;
-  category?: string;
-  reasoning?: string;
-  description?: string;
-  art18?: boolean;
-  dedicatedDomain?: boolean;
-  siteType?: string;
   items: NoticeItem[];
-  provenance: string[];
 }
 
 /** A case, read and joined. Fields a notice needs but the input lacks are absent (see `missingCaseFields`). */
@@ -187,7 +174,7 @@ export async function readCaseData(path: string): Promise<Record<string, unknown
       throw new VigieError('not-json', `${path} is not valid JSON: ${(error as Error).message}`);
     }
   } else {
-    data = parseYamlText(text, path);
+    data = await parseYamlText(text, path);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new VigieError('not-a-case', `${path} is not a case file: expected a mapping of fields (caseRef, notifier, targets…) at the top level`);
@@ -289,23 +276,16 @@ function joinPath(path: string, field: string): string {
   return path === '' || path === '(top level)' ? field : `${path}.${field}`;
 }
 
-interface RawTarget {
-  url: string;
+type ManualRecipientFields = { email: string; name?: string; country?: string };
+
+/** A target as the case file writes it (schema-checked). */
+interface RawTarget
+  extends TargetJudgement,
+    Pick<NoticeTarget, 'url' | 'locator' | 'dedicatedDomain' | 'siteType' | 'hostingCountry' | 'ip' | 'port' | 'asn'> {
   observedAt?: string;
   observedTimeZone?: string;
-  locator?: string;
-  category?: string;
-  reasoning?: string;
-  description?: string;
-  art18?: boolean;
-  dedicatedDomain?: boolean;
-  siteType?: string;
-  hostingCountry?: string;
-  ip?: string;
-  port?: number;
-  asn?: number;
-  recipient?: { email: string; name?: string; country?: string };
-  registrarRecipient?: { email: string; name?: string; country?: string };
+  recipient?: ManualRecipientFields;
+  registrarRecipient?: ManualRecipientFields;
   items?: RawItem[];
 }
 

@@ -72,7 +72,7 @@ export async function readDataYaml(path: string): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new VigieError('unreadable', `cannot read ${path}: ${code}`);
   }
-  return parseYamlText(text, path);
+  return await parseYamlText(text, path);
 }
 
 function bad(path: string, what: string): never {

@@ -120,7 +120,7 @@ export async function loadRoutingRules(path = DEFAULT_RULES_PATH): Promise<Routi
     throw new VigieError('unreadable', `cannot read rules file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   const digest = createHash('sha256').update(text).digest('hex');
-  return parseRoutingRules(parseYamlText(text, path), `${basename(path)} sha256:${digest}`, path);
+  return parseRoutingRules(await parseYamlText(text, path), `${basename(path)} sha256:${digest}`, path);
 }
 
 /** Checks the rules' structure; every mistake is reported with its path in the file. */

@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml';
 import { VigieError } from '../core/errors.js';
 
 /**
@@ -7,8 +6,12 @@ import { VigieError } from '../core/errors.js';
  */
 export const MAX_YAML_ALIAS_COUNT = 100;
 
-/** Parses YAML text into plain data; any syntax error or alias bomb is one clear input error naming `where`. */
-export function parseYamlText(text: string, where: string): unknown {
+/**
+ * Parses YAML text into plain data; any syntax error or alias bomb is one clear input error naming `where`. The parser
+ * is loaded on first use, so commands that read no YAML do not pay for it at start-up.
+ */
+export async function parseYamlText(text: string, where: string): Promise<unknown> {
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   const [error] = document.errors;
   if (error) {

@@ -129,7 +129,7 @@ describe('case input: hostile files are refused with exit 3, a clear message, no
     const error = (await loadCaseFile(path).catch((e: unknown) => e)) as CaseInputError;
     const paths = error.issues.map((i) => i.path).sort();
     expect(paths).toEqual(
-      ['caseRef', 'colour', 'notifier.contactEmail', 'notifier.country', 'targets[0].items[0].mediaType', 'targets[0].observedAt', 'targets[0].port'].sort(),
+      ['caseRef', 'category', 'colour', 'notifier.contactEmail', 'notifier.country', 'targets[0].items[0].mediaType', 'targets[0].observedAt', 'targets[0].port'].sort(),
     );
   });
 
