@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, VigieError } from '../../core/errors.js';
-import type { Notice, NoticeItem, NoticeTarget } from '../../core/notice.js';
+import type { ExternalRefs, Notice, NoticeItem, NoticeTarget } from '../../core/notice.js';
 import { defangHost, defangUrl, multiLine, singleLine } from './escape.js';
 import { xarfType } from './xarf.js';
 
@@ -62,44 +62,45 @@ export interface TemplateView {
   };
   /** Factual description; absent for child sexual abuse material, never described beyond its classification. */
   description?: string;
-  externalRefs: {
-    pharosRef?: string;
-    iccamRef?: string;
-    inhopeHotline?: string;
-    ncmecReportId?: string;
-    hostTicket?: string;
-    followsNotice?: string;
-  };
+  externalRefs: ExternalRefs;
   routing: { rule: string; delayDays: number; flags: string };
   statements: Statements;
   generator: string;
 }
 
-export interface TargetView {
+/**
+ * A target as templates see it: `NoticeTarget`'s fields, each string escaped for text (URLs and host names defanged
+ * when asked), times formatted for people.
+ */
+export interface TargetView
+  extends Pick<
+    NoticeTarget,
+    | 'url'
+    | 'finalUrl'
+    | 'host'
+    | 'registrableDomain'
+    | 'locator'
+    | 'observedTimeZone'
+    | 'ip'
+    | 'port'
+    | 'httpStatus'
+    | 'asn'
+    | 'asOrganization'
+    | 'hostingCountry'
+    | 'hostingProvider'
+    | 'registrar'
+    | 'siteType'
+  > {
   /** 1-based, for numbered lists. */
   number: number;
-  url: string;
-  finalUrl?: string;
-  host?: string;
   /** The host name in Unicode when it is not ASCII (the URL shows its punycode form): `форум.example`. */
   unicodeHost?: string;
-  registrableDomain?: string;
-  locator?: string;
   /** `2026-06-01 08:12:05 UTC`. */
   observedAt: string;
   /** `2026-06-01 10:12:05 Europe/Paris, UTC+02:00`. */
   observedLocal: string;
-  observedTimeZone: string;
-  ip?: string;
-  port?: number;
+  /** When the connection was made, as `observedAt`. */
   ipObservedAt?: string;
-  httpStatus?: number;
-  asn?: number;
-  asOrganization?: string;
-  hostingCountry?: string;
-  hostingProvider?: string;
-  registrar?: string;
-  siteType?: string;
   dedicatedDomain: boolean;
   /** `NL (geoip:…), DE (rdap:ripe …)` when sources disagreed on the country. */
   countryDisagreement?: string;
