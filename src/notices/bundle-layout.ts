@@ -104,6 +104,16 @@ export function sentLogPath(bundle: string, isZip: boolean): string {
   return isZip ? `${bundle.replace(/\.zip$/i, '')}.${SENT_LOG_NAME}` : `${bundle.replace(/\/+$/, '')}/${SENT_LOG_NAME}`;
 }
 
+/** A header's unfolded value from a message's header block (ASCII header names; first occurrence). */
+export function headerOf(message: Uint8Array, name: string): string | undefined {
+  const text = Buffer.from(message.buffer, message.byteOffset, Math.min(message.length, 64 * 1024)).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const lines = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  const wanted = `${name.toLowerCase()}:`;
+  const line = lines.find((candidate) => candidate.toLowerCase().startsWith(wanted));
+  return line?.slice(wanted.length).trim();
+}
+
 /** Stable JSON text of a manifest (two-space indented, final newline). */
 export function manifestText(manifest: BundleManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;

@@ -20,6 +20,7 @@ import {
   MANIFEST_NAME,
   SIGNATURE_NAME,
   manifestText,
+  headerOf,
   recipientFolder,
   safeName,
   shortHash,
@@ -200,16 +201,6 @@ function emailEnvelope(notice: Notice, file: string, eml: Uint8Array): BundleNot
     throw new Error(`the .eml of notice ${notice.reference} lacks a ${to === undefined ? 'recipient address' : 'Message-ID'}`);
   }
   return { file, messageId, from: notice.notifier.contactEmail, to: [to] };
-}
-
-/** A header's unfolded value from a message's header block (ASCII header names; first occurrence). */
-function headerOf(message: Uint8Array, name: string): string | undefined {
-  const text = Buffer.from(message.buffer, message.byteOffset, Math.min(message.length, 64 * 1024)).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const lines = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
-  const wanted = `${name.toLowerCase()}:`;
-  const line = lines.find((candidate) => candidate.toLowerCase().startsWith(wanted));
-  return line?.slice(wanted.length).trim();
 }
 
 /** For a zip: files are staged in a hidden sibling folder, removed once the zip is in place (or on failure). */

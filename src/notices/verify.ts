@@ -6,7 +6,16 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../core/errors.js';
 import { checkSignatureText, readKey } from '../core/signing.js';
-import { BUNDLE_PATH, BUNDLE_VERSION, MANIFEST_NAME, SENT_LOG_NAME, SIGNATURE_NAME, type BundleManifest } from './bundle-layout.js';
+import {
+  BUNDLE_PATH,
+  BUNDLE_VERSION,
+  MANIFEST_NAME,
+  SENT_LOG_NAME,
+  SIGNATURE_NAME,
+  headerOf,
+  type BundleManifest,
+  type BundleNotice,
+} from './bundle-layout.js';
 import { NOTICE_FORMATS } from './render/index.js';
 import { openBundle, type BundleSource } from './bundle-reader.js';
 
@@ -81,6 +90,8 @@ export async function openVerifiedBundle(path: string, options: BundleVerifyOpti
     report.notices = manifest.notices.length;
     report.files = manifest.files.length;
     const listed = new Set<string>();
+    // What `send` would hand to the server: each e-mail's envelope must be the message's own addresses and Message-ID.
+    const emails = new Map(manifest.notices.flatMap((notice) => (notice.email ? [[notice.email.file, { ...notice.email, noticeId: notice.id }] as const] : [])));
     for (const file of manifest.files) {
       if (listed.has(file.path)) problem('listed twice in the manifest', file.path);
       listed.add(file.path);
@@ -95,12 +106,28 @@ export async function openVerifiedBundle(path: string, options: BundleVerifyOpti
       if (bytes.length !== file.size) problem(`${bytes.length} bytes, the manifest says ${file.size}`, file.path);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       if (sha256 !== file.sha256) problem(`SHA-256 ${sha256}, the manifest says ${file.sha256}: changed after bundling`, file.path);
+      const email = emails.get(file.path);
+      if (email) checkEnvelope(bytes, email, file.path, problem);
+    }
+    for (const [path, email] of emails) {
+      if (!listed.has(path)) problem(`notice ${email.noticeId}: its e-mail is not a file of the bundle`, path);
     }
     const extra = new Set([MANIFEST_NAME, SIGNATURE_NAME, ...(source.isZip ? [] : [SENT_LOG_NAME])]);
     for (const name of source.names) if (!listed.has(name) && !extra.has(name)) problem('not listed in the manifest: added after bundling', name);
   }
   report.sound = report.problems.length === 0;
   return { report, manifest, source };
+}
+
+const ADDRESS = /[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g;
+
+/** The `.eml` says the same as the manifest: its Message-ID, and its To addresses are the envelope's recipients. */
+function checkEnvelope(eml: Buffer, email: NonNullable<BundleNotice['email']> & { noticeId: string }, path: string, problem: (message: string, file?: string) => void): void {
+  const messageId = headerOf(eml, 'message-id');
+  if (messageId !== email.messageId) problem(`Message-ID ${messageId ?? 'missing'}, the manifest says ${email.messageId}`, path);
+  const to = [...(headerOf(eml, 'to') ?? '').matchAll(ADDRESS)].map((match) => match[0].toLowerCase()).sort();
+  const envelope = email.to.map((address) => address.toLowerCase()).sort();
+  if (to.join(',') !== envelope.join(',')) problem(`addressed to ${to.join(', ') || 'nobody'}, the manifest sends it to ${envelope.join(', ')}`, path);
 }
 
 /** The manifest, when it has the shape this version writes; every way it does not is a problem. */

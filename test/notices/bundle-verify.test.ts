@@ -75,10 +75,11 @@ describe('notice verify', () => {
 
     // A manifest edited to match a changed file: the signature no longer holds.
     const edited = copy();
-    writeFileSync(join(edited, first.path), 'replaced');
+    const json = manifest.files.find((f) => f.format === 'json')!;
+    writeFileSync(join(edited, json.path), 'replaced');
     const text = readFileSync(join(edited, 'manifest.json'), 'utf8')
-      .replace(first.sha256, sha256(Buffer.from('replaced')))
-      .replace(`"size": ${first.size},`, '"size": 8,');
+      .replace(json.sha256, sha256(Buffer.from('replaced')))
+      .replace(`"size": ${json.size},`, '"size": 8,');
     writeFileSync(join(edited, 'manifest.json'), text);
     expect(await problems(edited)).toEqual(['manifest.json.sig: bad signature: the manifest or its signature was changed after signing']);
     expect(await problems(edited, {})).toEqual([]);
@@ -88,6 +89,14 @@ describe('notice verify', () => {
     unlinkSync(join(unsigned, 'manifest.json.sig'));
     expect(await problems(unsigned)).toEqual(['manifest.json.sig: no readable signature manifest.json.sig']);
     expect(await verifyBundle(unsigned, {})).toMatchObject({ sound: true, signature: 'absent' });
+  });
+
+  it('checks that each e-mail goes where its .eml says, even without a signature to check', async () => {
+    const redirected = copy();
+    const email = manifestOf(redirected).notices.find((n) => n.email)!.email!;
+    const text = readFileSync(join(redirected, 'manifest.json'), 'utf8').replaceAll(`"${email.to[0]}"`, '"attacker@evil.example"');
+    writeFileSync(join(redirected, 'manifest.json'), text);
+    expect(await problems(redirected, {})).toEqual([`${email.file}: addressed to ${email.to[0]}, the manifest sends it to attacker@evil.example`]);
   });
 
   it('never follows a manifest path or a link out of the bundle', async () => {
