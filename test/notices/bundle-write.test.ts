@@ -41,6 +41,14 @@ describe('notice bundle', () => {
     const expected = notices.flatMap((n) => formatsFor(n).map((format) => `${n.id} ${format}`)).sort();
     expect(manifest.files.map((f) => `${f.noticeId} ${f.format}`).sort()).toEqual(expected);
     expect(manifest.files.some((f) => f.format === 'pdf') && manifest.files.some((f) => f.format === 'eml')).toBe(true);
+    // Host notices for CSAM carry XARF, as a file and attached to their e-mail.
+    const csamHosts = notices.filter((n) => n.kind === 'host' && n.legal.category === 'csam');
+    expect(csamHosts.length).toBeGreaterThan(0);
+    for (const notice of csamHosts) {
+      const files = manifest.files.filter((f) => f.noticeId === notice.id);
+      expect(files.map((f) => f.format).sort()).toEqual(['eml', 'json', 'pdf', 'txt', 'xarf']);
+      expect(readFileSync(join(out, files.find((f) => f.format === 'eml')!.path), 'latin1')).toMatch(/filename="?xarf\.json/);
+    }
 
     const tree = treeOf(out);
     expect([...tree.keys()].sort()).toEqual(['manifest.json', 'manifest.json.sig', ...manifest.files.map((f) => f.path)].sort());
