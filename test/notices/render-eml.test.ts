@@ -71,6 +71,18 @@ describe.skipIf(!python)('.eml notices parsed by Python email', () => {
     expect(eml.subarray(-2).toString()).toBe('\r\n');
   });
 
+  it('quotes and addresses in display names stay display names', async () => {
+    const base = fixtureNotice('host');
+    const notice = fixtureNotice('host', {
+      recipient: { ...base.recipient, name: 'Evil" <attacker@evil.example>, "x' },
+      notifier: { ...base.notifier, organisation: 'Org <other@evil.example>' },
+    });
+    const parsed = parseEmail(await renderEml(notice));
+    expect(parsed.defects).toEqual([]);
+    expect(parsed.to).toEqual(['abuse@hebergeur.example']);
+    expect(parsed.from).toEqual(['signalement@pointdecontact.example']);
+  });
+
   it('CR/LF in a URL, a reference, a recipient name or a description never adds a header', async () => {
     const base = fixtureNotice('host');
     const injection = '\r\nBcc: victim@attacker.example\r\nX-Injected: yes';
@@ -86,6 +98,7 @@ describe.skipIf(!python)('.eml notices parsed by Python email', () => {
     const names = parsed.headers.map(([name]) => name.toLowerCase()).sort();
     expect(names).toEqual(['content-language', 'content-type', 'date', 'from', 'message-id', 'mime-version', 'subject', 'to']);
     expect(headerValues(parsed, 'To')).toEqual(['"Host Bcc: victim@attacker.example X-Injected: yes" <abuse@hebergeur.example>']);
+    expect(parsed.to).toEqual(['abuse@hebergeur.example']);
     const [subject] = headerValues(parsed, 'Subject');
     expect(subject).not.toMatch(/[\r\n]/);
     expect(subject).toContain('PDC-1 Bcc: victim@attacker.example');

@@ -26,6 +26,9 @@ export interface ParsedEmail {
   body: string;
   bodyContentType: string;
   attachments: { filename: string | null; contentType: string; content: string }[];
+  /** The addresses (addr-spec) of To and From as Python reads them: one each, whatever the display names hold. */
+  to: string[];
+  from: string[];
 }
 
 const PARSE_EMAIL = `
@@ -41,7 +44,9 @@ for part in message.iter_attachments():
 print(json.dumps({'headers': [[k, str(v)] for k, v in message.items()], 'defects': defects,
                   'body': body.get_content() if body is not None else '',
                   'bodyContentType': body.get_content_type() if body is not None else '',
-                  'attachments': attachments}))
+                  'attachments': attachments,
+                  'to': [a.addr_spec for a in message['To'].addresses] if message['To'] else [],
+                  'from': [a.addr_spec for a in message['From'].addresses] if message['From'] else []}))
 `;
 
 /** Parses a message with Python's `email` package (policy `default`: RFC 5322 + RFC 2047 decoding). */
