@@ -209,4 +209,18 @@ describe('case input: joins to vigie resolve, geo and match records', () => {
       { path: `${resolve}:3`, message: 'not a vigie resolve record' },
     ]);
   });
+
+  it('a geo record whose sources disagree on the country: vigie notice route drafts nothing and says who said what', async () => {
+    const geo = join(dir, 'disagree.jsonl');
+    await writeFile(
+      geo,
+      `${JSON.stringify({ target: 'https://a.example/', kind: 'url', host: 'a.example', addresses: [{ address: '192.0.2.1', family: 4, country: 'NL', countrySource: 'geoip:dbip-country.mmdb', geoip: [] }], abuseContacts: [{ email: 'abuse@a.example', party: 'host', basis: 'role', provenance: ['rdap:ripe entity A'] }], disagreements: [{ field: 'country', values: [{ value: 'NL', source: 'geoip:dbip-country.mmdb' }, { value: 'DE', source: 'rdap:ripe' }] }], lookups: [], credits: [] })}\n`,
+    );
+    const resolve = join(dir, 'disagree-resolve.jsonl');
+    await writeFile(resolve, `${JSON.stringify({ input: 'https://a.example/', url: 'https://a.example/', flags: [], hops: [], resolvedAt: '2026-11-30T10:00:00Z' })}\n`);
+    const result = await runVigie(['notice', 'route', '--resolve', resolve, '--geo', geo, '--category', 'csam', '-f', 'table']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/flag: country-disagreement\s+sources disagree on the hosting country: NL \(geoip:dbip-country\.mmdb\), DE \(rdap:ripe\)/);
+    expect(result.stdout).not.toMatch(/\s(host|iccam)\s/);
+  });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AbuseContact } from '../../src/core/hosting.js';
 import {
@@ -189,5 +190,55 @@ describe('routing rules (data/notices/routing.yaml), one row per rule', () => {
   it('refuses a rules file with mistakes, listing each', () => {
     const bad = { recipients: { pharos: { name: 'P', country: 'FR', website: 'https://p.example/' } }, rules: [{ id: 'a', when: { colour: true }, notices: [{ kind: 'fax' }] }, { id: 'a' }] };
     expect(() => parseRoutingRules(bad, 'bad.yaml')).toThrow(/3 problems[\s\S]*kind: expected one of[\s\S]*colour: unknown condition[\s\S]*"a" is used twice/);
+  });
+});
+
+describe('routing properties, on random targets', () => {
+  it('never guesses a recipient, never drafts a kind twice, every decision names an applied rule', async () => {
+    const ctx = await context();
+    const codes = ctx.categories.categories.map((c) => c.code);
+    const contactPool: AbuseContact[] = [
+      hostContact,
+      registrarContact,
+      { email: 'noc@host.example', party: 'host', basis: 'contact', provenance: ['whois:w e-mail'] },
+      { email: 'owner@content.example', party: 'domain', basis: 'contact', provenance: ['rdap:x registrant'] },
+      { phone: '+33 1 00 00 00 00', party: 'host', basis: 'role', provenance: ['rdap:y'] },
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          country: fc.option(fc.constantFrom('FR', 'NL', 'DE', 'SC', 'PA', 'US', 'GB'), { nil: undefined }),
+          disagree: fc.boolean(),
+          settled: fc.boolean(),
+          category: fc.constantFrom(...codes),
+          art18: fc.boolean(),
+          dedicated: fc.boolean(),
+          contacts: fc.subarray(contactPool),
+        }),
+        async (r) => {
+          const t = target({
+            ...(r.country ? { hostingCountry: r.country } : {}),
+            ...(r.disagree ? { countryDisagreement: [{ value: 'NL', source: 'a' }, { value: 'DE', source: 'b' }] } : {}),
+            countrySettled: r.settled,
+            art18: r.art18,
+            dedicatedDomain: r.dedicated,
+            abuseContacts: r.contacts,
+          });
+          const routing = routeTarget(t, caseOf(t, r.category), ctx);
+          const kinds = routing.notices.map((n) => n.kind);
+          expect(new Set(kinds).size).toBe(kinds.length);
+          for (const n of routing.notices) expect(routing.rules).toContain(n.rule);
+          const known = new Set(r.contacts.map((c) => c.email).filter(Boolean));
+          for (const n of routing.notices.filter((x) => x.kind === 'host' || x.kind === 'registrar')) {
+            if (n.recipient) expect(known.has(n.recipient.abuseContact?.email)).toBe(true);
+          }
+          const manual = routing.notices.filter((n) => !n.recipient && (n.kind === 'host' || n.kind === 'registrar')).length;
+          expect(routing.flags.filter((f) => f.flag === 'needs-manual-recipient')).toHaveLength(manual);
+          if (r.disagree && !r.settled) expect(routing.notices).toEqual([]);
+          if (r.art18 && !(r.disagree && !r.settled)) expect(routing.notices[0]?.kind).toBe('pharos');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
