@@ -116,7 +116,7 @@ describe('notice verify', () => {
     expect(await problems(notJson, {})).toContain('manifest.json: not JSON');
   });
 
-  it('detects a changed byte in a zip, and a zip that is not one', async () => {
+  it('detects a changed byte in a zip, entries added to it, and a zip that is not one', async () => {
     const first = manifestOf(original).files[0]!.path;
     const damaged = readFileSync(originalZip);
     // A byte inside the first file's compressed data, just after its name in its local header.
@@ -125,6 +125,18 @@ describe('notice verify', () => {
     const report = await verifyBundle(join(dir, 'damaged.zip'), { publicKey: keys.publicKey });
     expect(report.sound).toBe(false);
     expect(report.problems.map((p) => p.file)).toEqual([first]);
+
+    // Entries added to a zip: a second one under a listed name (which an unzip tool would let win), and a new one.
+    const { ZipFile } = await import('yazl');
+    const zip = new ZipFile();
+    for (const name of ['manifest.json', 'manifest.json.sig', ...manifestOf(original).files.map((f) => f.path)]) zip.addBuffer(readFileSync(join(original, name)), name);
+    zip.addBuffer(Buffer.from('Subject: something else\r\n\r\n'), first);
+    zip.addBuffer(Buffer.from('extra'), 'extra.txt');
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+    writeFileSync(join(dir, 'added.zip'), Buffer.concat(chunks));
+    expect(await problems(join(dir, 'added.zip'))).toEqual([`${first}: a second zip entry with this name: not part of a bundle`, 'extra.txt: not listed in the manifest: added after bundling']);
 
     writeFileSync(join(dir, 'not.zip'), 'not a zip');
     expect(await problems(join(dir, 'not.zip'))).toEqual([expect.stringMatching(/is not a readable zip/)]);
