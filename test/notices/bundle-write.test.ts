@@ -191,12 +191,19 @@ describe('vigie notice bundle', () => {
     rmSync(parent, { recursive: true, force: true });
   });
 
-  it('refuses a bad --formats or --now with exit 2 and writes nothing', async () => {
+  it('refuses a bad --formats or --now (exit 2) and a case that is not YAML (exit 3), writing nothing', async () => {
     for (const args of [['--formats', 'txt,docx'], ['--now', 'yesterday']]) {
       const result = await runVigie(['notice', 'bundle', 'samples/case-example.yaml', '-o', join(dir, 'bad'), ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^vigie: .*(docx|yesterday)/);
     }
     expect(existsSync(join(dir, 'bad'))).toBe(false);
+    // A case that is not YAML: an input error, nothing written.
+    writeFileSync(join(dir, 'broken.yaml'), 'caseRef: [unclosed\n');
+    const broken = await runVigie(['notice', 'bundle', join(dir, 'broken.yaml'), '-o', join(dir, 'bad.zip')]);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/^vigie: .*broken\.yaml/);
+    expect(existsSync(join(dir, 'bad.zip'))).toBe(false);
+    expect(leftovers()).toEqual([]);
   });
 });
