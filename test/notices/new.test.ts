@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareNotices } from '../../src/notices/index.js';
 import { runVigie } from '../helpers/cli.js';
@@ -68,6 +68,14 @@ describe('vigie notice new without a terminal or with --no-input: never prompts,
     const { notices } = await prepareNotices({ casePath: out, now: '2026-12-01T09:00:00Z' });
     const original = await prepareNotices({ casePath: join(REPO_ROOT, 'samples/case-example.yaml'), now: '2026-12-01T09:00:00Z' });
     expect(notices.map((n) => n.id)).toEqual(original.notices.map((n) => n.id));
+    // Sources are written relative to the new file, as a hand-written case has them.
+    expect(await readFile(out, 'utf8')).toContain(`resolve: ${relative(dir, join(SAMPLES, 'resolve.jsonl'))}\n`);
+  });
+
+  it('an output folder that does not exist is an input error before any question', async () => {
+    const result = await runVigie(['notice', 'new', join(REPO_ROOT, 'samples/case-example.yaml'), '-o', join(dir, 'no/such/dir/case.yaml')]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/is not a folder/);
   });
 });
 

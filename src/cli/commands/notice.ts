@@ -1,4 +1,5 @@
-import { dirname, resolve as resolvePath } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
@@ -143,6 +144,7 @@ rules file that made it. "NEEDS A MANUAL RECIPIENT" means no abuse contact was f
 Exit codes: 0 routed, 2 usage error, 3 input error (every problem listed with its path).`,
     )
     .action(async (casePath: string | undefined, options: NoticeInputOptions & { format?: string; output?: string }) => {
+      checkOutputFolder(options.output);
       const prepared = await routeInput(readInputOptions(casePath, options));
       const format = resolveFormat(options.format, options.output !== undefined);
       if (format === 'jsonl') {
@@ -223,6 +225,15 @@ Exit codes: 0 written, 2 usage error, 3 input error or missing fields (nothing w
     });
 }
 
+/** Refuses an output whose folder does not exist before any work (or question) is done. */
+function checkOutputFolder(output: string | undefined): void {
+  if (output === undefined) return;
+  const parent = dirname(resolvePath(output));
+  if (!statSync(parent, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new VigieError('not-found', `cannot write ${output}: ${parent} is not a folder`);
+  }
+}
+
 /** The case data `new` starts from: the case file's, or sources pointing at the given files (absolute paths). */
 async function startingData(casePath: string | undefined, options: NoticeInputOptions): Promise<Record<string, unknown>> {
   const raw = casePath ? structuredClone(await readCaseData(casePath)) : {};
@@ -242,6 +253,7 @@ async function startingData(casePath: string | undefined, options: NoticeInputOp
 }
 
 export async function newCase(casePath: string | undefined, options: NoticeInputOptions & { output: string }, asker?: Asker): Promise<void> {
+  checkOutputFolder(options.output);
   const raw = await startingData(casePath, options);
   if (!casePath && !raw.sources) throw new VigieError('no-input', 'give a case file, or --resolve and/or --geo files', ExitCode.usage);
   const source = casePath ?? 'input';
@@ -282,8 +294,16 @@ export async function newCase(casePath: string | undefined, options: NoticeInput
     }
   }
   const { stringify } = await import('yaml');
-  await writeFileAtomic(options.output, `# Written by vigie notice new\n${stringify(raw, { lineWidth: 0 })}`);
+  await writeFileAtomic(options.output, `# Written by vigie notice new\n${stringify(relativeSources(raw, options.output), { lineWidth: 0 })}`);
   process.stderr.write(`wrote ${options.output}: ${notices.map((n) => `${n.reference} (${n.kind}, ${n.recipient.name})`).join(', ')}\n`);
+}
+
+/** The case data with its `sources` relative to the file it is written to, as a hand-written case has them. */
+function relativeSources(raw: Record<string, unknown>, output: string): Record<string, unknown> {
+  if (!raw.sources) return raw;
+  const base = dirname(resolvePath(output));
+  const sources = Object.fromEntries(Object.entries(raw.sources as CaseSourceFiles).map(([key, path]) => [key, relative(base, path as string) || '.']));
+  return { ...raw, sources };
 }
 
 /** Host and registrar notices without any abuse contact: a manual recipient is a missing field, never a guess. */
