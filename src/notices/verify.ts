@@ -112,7 +112,8 @@ export async function openVerifiedBundle(path: string, options: BundleVerifyOpti
     for (const [path, email] of emails) {
       if (!listed.has(path)) problem(`notice ${email.noticeId}: its e-mail is not a file of the bundle`, path);
     }
-    const extra = new Set([MANIFEST_NAME, SIGNATURE_NAME, ...(source.isZip ? [] : [SENT_LOG_NAME])]);
+    // The send log and the lock of a send in progress live in a bundle folder, outside the signed part.
+    const extra = new Set([MANIFEST_NAME, SIGNATURE_NAME, ...(source.isZip ? [] : [SENT_LOG_NAME, `${SENT_LOG_NAME}.lock`])]);
     for (const name of source.names) if (!listed.has(name) && !extra.has(name)) problem('not listed in the manifest: added after bundling', name);
   }
   report.sound = report.problems.length === 0;

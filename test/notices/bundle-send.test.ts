@@ -157,6 +157,11 @@ describe.skipIf(!python)('notice send over SMTP (aiosmtpd on loopback)', () => {
     const retried = await sendBundle(cut, { smtp: plain.url, env: {}, retryUnconfirmed: true });
     expect(retried).toMatchObject({ sent: 1, alreadySent: emails.length - 1 });
 
+    // Another send of the same bundle running: refused, nothing sent.
+    writeFileSync(join(cut, 'sent.jsonl.lock'), '1\n');
+    await expect(sendBundle(cut, { smtp: plain.url, env: {}, retryUnconfirmed: true })).rejects.toMatchObject({ code: 'send-locked', exitCode: 4 });
+    rmSync(join(cut, 'sent.jsonl.lock'));
+
     // A damaged log could hide a message already sent: refuse to guess.
     appendFileSync(join(cut, 'sent.jsonl'), '{"status": "sent", "messageId"\n');
     await expect(sendBundle(cut, { smtp: plain.url, env: {} })).rejects.toMatchObject({ code: 'bad-sent-log' });

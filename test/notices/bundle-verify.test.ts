@@ -64,7 +64,9 @@ describe('notice verify', () => {
     appendFileSync(join(changed, second.path), 'x');
     unlinkSync(join(changed, third.path));
     writeFileSync(join(changed, `${manifest.notices[0]!.folder}/extra.txt`), 'added later');
-    writeFileSync(join(changed, 'sent.jsonl'), ''); // the send log is allowed, outside the signed part
+    // The send log (and a running send's lock) are allowed, outside the signed part.
+    writeFileSync(join(changed, 'sent.jsonl'), '');
+    writeFileSync(join(changed, 'sent.jsonl.lock'), '');
     expect(await problems(changed)).toEqual([
       `${first.path}: SHA-256 ${sha256(bytes)}, the manifest says ${first.sha256}: changed after bundling`,
       `${second.path}: ${second.size + 1} bytes, the manifest says ${second.size}`,
