@@ -75,7 +75,7 @@ describe('vigie notice new without a terminal or with --no-input: never prompts,
   it('an output folder that does not exist is an input error before any question', async () => {
     const result = await runVigie(['notice', 'new', join(REPO_ROOT, 'samples/case-example.yaml'), '-o', join(dir, 'no/such/dir/case.yaml')]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/is not a folder/);
+    expect(result.stderr).toMatch(/does not exist|is not a folder/);
   });
 });
 

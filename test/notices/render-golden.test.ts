@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Notice } from '../../src/core/notice.js';
 import {
@@ -47,7 +47,8 @@ describe.skipIf(!poppler)('golden files from samples/case-example.yaml', () => {
   let notices: Notice[];
 
   beforeAll(async () => {
-    ({ notices } = await prepareNotices({ casePath: join(REPO_ROOT, 'samples/case-example.yaml'), now: NOW }));
+    // A path relative to the checkout, so that the provenance in the golden files does not depend on where it lives.
+    ({ notices } = await prepareNotices({ casePath: relative(process.cwd(), join(REPO_ROOT, 'samples/case-example.yaml')), now: NOW }));
     if (UPDATE) mkdirSync(GOLDEN_DIR, { recursive: true });
   });
 
