@@ -18,6 +18,7 @@ export function registerConfig(program: Command): void {
   program
     .command('config')
     .command('show')
+    .summary('every setting, the value in effect and where it came from')
     .description(
       'Print every setting with the value in effect and its source: a flag, a VIGIE_* environment variable, the config ' +
         'file (--config, $VIGIE_CONFIG, or $XDG_CONFIG_HOME/vigie/config.yaml, else ~/.config/vigie/config.yaml), or ' +
