@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { VigieError } from '../../core/errors.js';
 import type { HashSetEntry } from '../../core/hashset.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../../core/signals/index.js';
-import { makeCategory } from '../categories.js';
+import { makeCategory } from '../../core/categories.js';
 import { ImportContext } from '../import-context.js';
 import { csvRows, headerIndex } from './csv-rows.js';
 import type { HashSetFormat } from './format.js';
