@@ -89,7 +89,7 @@ describe('vigie hashset (CLI)', () => {
       { signal: 'md5', added: 1, removed: 0, category: 1 },
       { signal: 'pdq', added: 0, removed: 1, category: 0 },
     ]);
-    const exported = await runVigie(['hashset', 'export', join(dir, 'merged.vhs'), '--format', 'hashdeep', '-o', join(dir, 'out.hashdeep')]);
+    const exported = await runVigie(['hashset', 'export', join(dir, 'merged.vhs'), '--to', 'hashdeep', '-o', join(dir, 'out.hashdeep')]);
     expect(exported.code).toBe(0);
     expect(exported.stderr).toContain('vigie: 1 entries left out: pdq is not a hashdeep algorithm');
     const stats = await runVigie(['hashset', 'stats', join(dir, 'merged.vhs'), '-f', 'jsonl']);

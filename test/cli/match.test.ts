@@ -243,7 +243,7 @@ describe.skipIf(!vpdqDir)('vigie match on videos (vPDQ reference files)', () => 
     const expected = join(vpdqDir as string, 'expected');
     const set = join(dir, 'videos.vhs');
     const imported = await runVigie([
-      'hashset', 'import', '--format', 'vpdq', '-o', set, '-f', 'jsonl',
+      'hashset', 'import', '--list-format', 'vpdq', '-o', set, '-f', 'jsonl',
       ...['chair-orig-22-sd-bar', 'chair-22-with-large-logo-bar', 'doorknob-hd-no-bar'].map((name) => join(expected, `${name}.txt`)),
     ]);
     expect(imported.code).toBe(0);
