@@ -67,8 +67,8 @@ export class MediaMatcher {
   /** Matches hash records (from `vigie hash`, a list, or a caller): error records pass through as errors. */
   async *matchRecords(records: AsyncIterable<HashRecord> | Iterable<HashRecord>): AsyncGenerator<MatchOutput> {
     for await (const batch of inBatches(records, this.batch)) {
-      yield* await this.matcher.matchBatch(batch);
       if (this.options.signal?.aborted) return;
+      yield* await this.matcher.matchBatch(batch);
     }
   }
 
