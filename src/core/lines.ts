@@ -4,7 +4,6 @@
  * tool wrote the file; a line longer than the cap is reported as such, never buffered.
  */
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { VigieError } from './errors.js';
 
 /** Lines longer than this are refused (and skipped, never buffered): no hash-list line comes close. */
@@ -34,9 +33,10 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  */
 async function* utf8Chunks(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let head: Buffer | undefined = Buffer.alloc(0);
-  let decoder: StringDecoder | undefined;
-  let bigEndian = false;
+  let utf16: 'le' | 'be' | undefined;
+  // UTF-16 carry: an odd last byte, and a high surrogate whose pair is in the next chunk.
   let odd: Buffer | undefined;
+  let surrogate = '';
   for await (const raw of chunks) {
     let chunk = raw;
     if (head) {
@@ -45,28 +45,26 @@ async function* utf8Chunks(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer
       chunk = head;
       head = undefined;
       if (isUtf16(chunk)) {
-        decoder = new StringDecoder('utf16le');
-        bigEndian = chunk[0] === 0xfe;
+        utf16 = chunk[0] === 0xfe ? 'be' : 'le';
         chunk = chunk.subarray(2);
       } else if (chunk.subarray(0, 3).equals(UTF8_BOM)) chunk = chunk.subarray(3);
     }
-    if (!decoder) {
+    if (!utf16) {
       yield chunk;
       continue;
     }
-    if (bigEndian) {
-      // Swap byte pairs into little-endian order, keeping an odd last byte for the next chunk.
-      const joined = odd ? Buffer.concat([odd, chunk]) : Buffer.from(chunk);
-      const even = joined.length & ~1;
-      odd = even < joined.length ? joined.subarray(even) : undefined;
-      chunk = joined.subarray(0, even).swap16();
-    }
-    yield Buffer.from(decoder.write(chunk), 'utf8');
+    const joined = odd ? Buffer.concat([odd, chunk]) : Buffer.from(chunk);
+    const even = joined.length & ~1;
+    odd = even < joined.length ? joined.subarray(even) : undefined;
+    const pairs = joined.subarray(0, even);
+    let text = surrogate + (utf16 === 'be' ? pairs.swap16() : pairs).toString('utf16le');
+    const last = text.charCodeAt(text.length - 1);
+    surrogate = last >= 0xd800 && last <= 0xdbff ? text.slice(-1) : '';
+    if (surrogate) text = text.slice(0, -1);
+    yield Buffer.from(text, 'utf8');
   }
-  if (head && head.length > 0) {
-    yield head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
-  }
-  if (decoder) yield Buffer.from(decoder.end(), 'utf8');
+  if (head && head.length > 0 && !isUtf16(head)) yield head; // a file shorter than a UTF-8 BOM
+  if (surrogate || odd) yield Buffer.from('\ufffd', 'utf8');
 }
 
 /** The chunks of a file, with a missing or unreadable file as one clear input error. */
