@@ -4,6 +4,7 @@
  * tool wrote the file; a line longer than the cap is reported as such, never buffered.
  */
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { VigieError } from './errors.js';
 
 /** Lines longer than this are refused (and skipped, never buffered): no hash-list line comes close. */
@@ -132,6 +133,17 @@ export async function* readLines(
     if (start < chunk.length) keep(Buffer.from(chunk.subarray(start)));
   }
   if (pendingBytes > 0 || overlongBytes > 0) yield finish(Buffer.alloc(0));
+}
+
+/**
+ * The text of a file as decoded strings, chunk by chunk, by the same encoding rules as `readLines` (for readers of
+ * documents that are not line-oriented: XML, JSON).
+ */
+export async function* readTextChunks(path: string, label = path): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of utf8Chunks(fileChunks(path, label))) yield decoder.write(chunk);
+  const rest = decoder.end();
+  if (rest) yield rest;
 }
 
 /** The lines of a text already in memory, by the same rules (BOM dropped, LF or CRLF). */

@@ -44,6 +44,15 @@ describe('encodings and forms real tools write', () => {
       expect(context.skippedCount).toBe(0);
     }
   });
+  it('documents too: an NCMEC page and VICS JSON in UTF-16 are read', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-16"?>\r\n<queryResult><images><image><fingerprints><md5>${MD5[0]}</md5></fingerprints></image></images></queryResult>\r\n`;
+    const page = file('page16.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+    expect(await detectFormat(page)).toBe('ncmec');
+    expect(hashesOf((await read(page)).entries)).toEqual([MD5[0]]);
+    const vics = JSON.stringify({ 'odata.metadata': 'http://github.com/ICMEC/ProjectVic/DataModels/1.2.xml#Media', value: [{ MediaID: 1, Category: 1, MD5: MD5[1] }] });
+    const json = file('vics16.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(vics, 'utf16le').swap16()]));
+    expect(hashesOf((await read(json)).entries)).toEqual([MD5[1]]);
+  });
   it('a UTF-8 BOM and CRLF line ends are invisible', async () => {
     const path = file('bom.txt', `\ufeff${lines.replace(/\n/g, '\r\n')}`);
     expect(hashesOf((await read(path)).entries)).toEqual(MD5.slice(0, 2));

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { readTextChunks } from '../../core/lines.js';
 import type { HashSetEntry } from '../../core/hashset.js';
 import type { SignalName } from '../../core/signals/index.js';
 import { makeCategory } from '../../core/categories.js';
@@ -137,7 +137,7 @@ export async function* ncmecUpdates(context: ImportContext): AsyncGenerator<Ncme
       line += countLines(buffer.slice(0, length));
       buffer = buffer.slice(length);
     };
-    for await (const chunk of createReadStream(context.path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    for await (const chunk of readTextChunks(context.path)) {
       buffer += chunk;
       if (!root) {
         const match = /<([A-Za-z][\w:.-]*)[\s>]/.exec(buffer.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, (m) => ' '.repeat(m.length)));
