@@ -53,6 +53,12 @@ describe('encodings and forms real tools write', () => {
     const json = file('vics16.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(vics, 'utf16le').swap16()]));
     expect(hashesOf((await read(json)).entries)).toEqual([MD5[1]]);
   });
+  it('a UTF-16 CSV with a ; separator: the separator is guessed from the decoded header', async () => {
+    const csv = `hash;signal;category\r\n${MD5[0]};md5;x\r\n`;
+    const path = file('semi16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]));
+    const { entries } = await read(path, { format: 'csv', categoryScheme: 'custom' });
+    expect(entries.map((e) => [e.hash, e.category?.value])).toEqual([[MD5[0], 'x']]);
+  });
   it('a UTF-8 BOM and CRLF line ends are invisible', async () => {
     const path = file('bom.txt', `\ufeff${lines.replace(/\n/g, '\r\n')}`);
     expect(hashesOf((await read(path)).entries)).toEqual(MD5.slice(0, 2));

@@ -42,7 +42,7 @@ function parsePercents(text: string): { query: number; target: number } {
   const [query, target = '0'] = text.split(',').map((part) => part.trim());
   const values = [Number(query), Number(target)];
   if (!values.every((value) => Number.isFinite(value) && value >= 0 && value <= 100)) {
-    throw new VigieError('usage', `--video-percent takes QUERY[,TARGET] percentages 0–100, not "${text}"`, 2);
+    throw new VigieError('usage', `--video-percent takes QUERY[,TARGET] percentages 0–100, not "${text}"`, ExitCode.usage);
   }
   return { query: values[0], target: values[1] };
 }
