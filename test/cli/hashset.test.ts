@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -187,5 +187,24 @@ describe('vigie hashset and match: damaged stores, -f everywhere, match inputs (
     const paths = (text: string) => jsonLines<{ path: string }>(text).map((r) => r.path);
     expect(paths(after.stdout)).toEqual([photo]);
     expect(paths(after.stdout)).toEqual(paths(before.stdout));
+  });
+});
+
+describe('vigie match with nothing to match (issue 12: empty results are consistent)', () => {
+  it('an empty directory or a --hashes list holding no hash is exit 3 with one line, not "0 inputs" and exit 0', async () => {
+    const list = join(dir, 'set-source.txt');
+    writeFileSync(list, `${A}\n`);
+    const set = join(dir, 'nothing.vhs');
+    expect((await runVigie(['hashset', 'import', list, '--type', 'md5', '-o', set])).code).toBe(0);
+    const empty = join(dir, 'empty-dir');
+    mkdirSync(empty);
+    const media = await runVigie(['match', empty, '--against', set, '-f', 'jsonl']);
+    expect(media.code).toBe(3);
+    expect(media.stderr).toContain(`no file found in ${empty}: nothing to match`);
+    const hashes = join(dir, 'no-hashes.jsonl');
+    writeFileSync(hashes, '\n\n');
+    const records = await runVigie(['match', '--hashes', hashes, '--hashes-format', 'jsonl', '--against', set, '-f', 'jsonl']);
+    expect(records.code).toBe(3);
+    expect(records.stderr).toContain('holds no hash: nothing to match');
   });
 });

@@ -159,6 +159,10 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         // First, so that sets nothing could be compared with are an error before any file is walked.
         results = matcher.matchFiles(inputs);
         for await (const _ of walkFiles(inputs)) total++;
+        if (total === 0) {
+          await matcher.close();
+          throw new VigieError('nothing-found', `no file found in ${inputs.join(', ')}: nothing to match`, ExitCode.input);
+        }
       }
       const counts = { inputs: 0, matched: 0, unmatched: 0 };
       try {
@@ -181,6 +185,9 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         });
       } finally {
         await matcher.close();
+      }
+      if (counts.inputs === 0) {
+        throw new VigieError('nothing-found', `${options.hashes === '-' ? 'stdin' : options.hashes} holds no hash: nothing to match`, ExitCode.input);
       }
       const errors = counts.inputs - counts.matched - counts.unmatched;
       process.stderr.write(
