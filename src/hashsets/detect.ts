@@ -55,7 +55,9 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   if (whole.length > 0 && whole.every((l) => TAGGED_LINE.test(l))) return 'plain';
   // Plain when most lines are hex of one length: a few bad lines (a stray first line) are the importer's to report.
   const lengths = whole.map((l) => /^([0-9a-fA-F]+)(\s|$)/.exec(l)?.[1].length ?? (TAGGED_LINE.test(l) ? -1 : 0));
-  if (whole.length > 0 && whole.every((l) => MD5DEEP_SIZED_LINE.test(l))) return 'plain';
+  // md5deep -z: most lines are `size hash name` (a name holding a line break leaves a line that is not).
+  const sized = whole.filter((l) => MD5DEEP_SIZED_LINE.test(l)).length;
+  if (sized > 0 && sized * 2 >= whole.length) return 'plain';
   const common = mostCommon(lengths.filter((length) => length !== 0));
   if (common === -1) return 'plain';
   if (common > 0 && lengths.filter((length) => length === common).length * 2 >= lengths.length) {
