@@ -77,8 +77,8 @@ describe('vigie hashset (CLI)', () => {
         signal: 'md5',
         hash: A,
         categories: [
-          { category: 'custom:1', from: { file: 'one.csv', line: 2, format: 'csv' } },
-          { category: 'custom:2', from: { file: 'two.csv', line: 2, format: 'csv' } },
+          { category: { scheme: 'custom', value: '1' }, from: { file: 'one.csv', line: 2, format: 'csv' } },
+          { category: { scheme: 'custom', value: '2' }, from: { file: 'two.csv', line: 2, format: 'csv' } },
         ],
       },
     ]);

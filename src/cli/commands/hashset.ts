@@ -257,7 +257,13 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
       const writer = createRecordWriter<(typeof result.conflicts)[number]>(resolveFormat(options.format, false), [
         { header: 'signal', value: (c) => c.signal },
         { header: 'hash', value: (c) => c.hash },
-        { header: 'categories', value: (c) => c.categories.map((x) => `${x.category} (${x.from?.file}:${x.from?.line})`).join('; ') },
+        {
+          header: 'categories',
+          value: (c) =>
+            c.categories
+              .map((x) => `${x.category ? `${x.category.scheme}:${x.category.value}` : '(none)'} (${x.from?.file}:${x.from?.line})`)
+              .join('; '),
+        },
       ]);
       for (const conflict of result.conflicts) writer.write(conflict);
       await writer.close();
