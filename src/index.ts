@@ -25,3 +25,15 @@ export * from './net/index.js';
 export { describeCategory, isKnownScheme, makeCategory, type CategoryResult } from './core/categories.js';
 export { linesOf, readLines, readTextChunks, type TextLine } from './core/lines.js';
 export { csvColumn, parseCsvRows } from './core/csv.js';
+// Core parts for long batches (issues 11 and 12): bounded cancellable maps, interruption, worker pool, atomic and
+// safe output, the configuration layer and each domain's settings, the clock, the CSV formula neutraliser.
+export { mapOrdered, mapOrderedOutcomes, mapUnordered, KeyedLimiter, inBatches, type Outcome, type MapOptions } from './core/concurrency.js';
+export { abortOnInterrupt, installProcessInterrupt, processInterrupted, interruption, interruptedExitCode } from './core/interrupt.js';
+export { WorkerPool, MAX_WORKERS, clampWorkers } from './core/worker-pool.js';
+export { writeFileAtomic, createAtomicWriteStream, checkOutputTarget, trackTemporary, type AtomicWriteStream } from './core/atomic.js';
+export * from './core/config.js';
+export * from './hashing/settings.js';
+export * from './matching/settings.js';
+export * from './net/settings.js';
+export { systemClock, manualClock, isoNow, type Clock } from './core/clock.js';
+export { neutraliseFormula, restoreFormula } from './core/csv-formula.js';

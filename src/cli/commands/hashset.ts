@@ -27,7 +27,7 @@ import {
   type VerifyReport,
 } from '../../hashsets/index.js';
 import { parsePositiveInteger, parseSignal, parseThresholds } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { createRecordWriter, resolveFormat, summary, type Column } from '../output.js';
 
 /** Skipped lines shown on stderr; the rest are counted (a broken 10M-line list must not flood the terminal). */
 const SHOWN_SKIPS = 20;
@@ -121,14 +121,14 @@ or any skipped line with --strict.`,
       await writer.close();
       reportSkips(result.files);
       const duplicates = Object.values(result.duplicates).reduce((sum, n) => sum + (n ?? 0), 0);
+      // A warning about the data, not a summary: --quiet does not hide it.
       if (duplicates > 0) {
         process.stderr.write(
-          `vigie: ${duplicates} duplicate hash(es) kept, each with its provenance (${countsText(result.duplicates)}); "vigie hashset dedupe" keeps one\n`,
+          `vigie: ${duplicates} duplicate hash(es) kept, each with its provenance (${countsText(result.duplicates)}); "vigie hashset dedupe" keeps one
+`,
         );
       }
-      process.stderr.write(
-        `vigie: wrote ${options.output}: ${countsText(result.store.counts)} (manifest sequence ${manifest.sequence})\n`,
-      );
+      summary(`wrote ${options.output}: ${countsText(result.store.counts)} (manifest sequence ${manifest.sequence})`);
     });
 }
 
@@ -153,7 +153,7 @@ Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, nev
     .action(async (set: string, options: { to: FormatName; output: string; signal?: SignalName; verify: boolean }) => {
       const { written, skips } = await exportHashSet(set, options.to, options.output, { signal: options.signal, verify: options.verify });
       for (const [reason, count] of Object.entries(skips)) process.stderr.write(`vigie: ${count} entries left out: ${reason}\n`);
-      process.stderr.write(`vigie: wrote ${written} entries to ${options.output}\n`);
+      summary(`wrote ${written} entries to ${options.output}`);
     });
 }
 
@@ -267,8 +267,8 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
       ]);
       for (const conflict of result.conflicts) writer.write(conflict);
       await writer.close();
-      process.stderr.write(
-        `vigie: read ${result.read} entries, wrote ${result.written} (${result.read - result.written} duplicates merged), ${result.conflicts.length} category conflicts\n`,
+      summary(
+        `read ${result.read} entries, wrote ${result.written} (${result.read - result.written} duplicates merged), ${result.conflicts.length} category conflicts`,
       );
     });
 }

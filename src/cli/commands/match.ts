@@ -8,8 +8,10 @@ import { detectFormat, FORMAT_NAMES, isNativeStore, loadHashSet, readListAsHashR
 import { MediaMatcher } from '../../matching/index.js';
 import { collectInputs, parseInteger, parseSignal, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
-import { resolveFormat, type Column } from '../output.js';
+import { runSignal } from '../interrupt.js';
+import { resolveFormat, summary, type Column } from '../output.js';
 import { addMediaCommandOptions, batchOptionsFrom, parseAlgorithms } from '../media-options.js';
+import { MATCH_MIN_PDQ_QUALITY } from '../../matching/settings.js';
 
 const matchColumns: Column<MatchOutput>[] = [
   { header: 'path', value: (r) => r.path },
@@ -95,7 +97,7 @@ export function registerMatch(program: Command): void {
     .option('--type <signal>', 'signal of a plain --hashes list (64 hex digits are pdq or sha256: required there)', parseSignal)
     .option('--from <file>', 'read a list of paths, one per line')
     .option('-t, --threshold <list>', 'thresholds in bits overriding the sets\' own, e.g. pdq=20,blockhash=8', parseThresholds)
-    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), 50)
+    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), MATCH_MIN_PDQ_QUALITY.default)
     .option('--dihedral', 'also match the 8 PDQ rotations/flips and report which matched')
     .option('--video-percent <q[,t]>', 'video match: share of input frames [and of set frames] matching (default 80,0)', parsePercents)
     .option('--only-matched', 'output only inputs that matched')
@@ -144,6 +146,7 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         algorithms: options.algorithms,
         jobs: options.jobs,
         hasher: batchHasher(batchOptionsFrom(options)),
+        signal: runSignal,
       });
       let results: AsyncIterable<MatchOutput>;
       let total = 0;
@@ -161,7 +164,7 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         for await (const _ of walkFiles(inputs)) total++;
         if (total === 0) {
           await matcher.close();
-          throw new VigieError('nothing-found', `no file found in ${inputs.join(', ')}: nothing to match`, ExitCode.input);
+          throw new VigieError('not-found', `no file found in ${inputs.join(', ')}: nothing to match`, ExitCode.input);
         }
       }
       const counts = { inputs: 0, matched: 0, unmatched: 0 };
@@ -187,12 +190,10 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         await matcher.close();
       }
       if (counts.inputs === 0) {
-        throw new VigieError('nothing-found', `${options.hashes === '-' ? 'stdin' : options.hashes} holds no hash: nothing to match`, ExitCode.input);
+        throw new VigieError('not-found', `${options.hashes === '-' ? 'stdin' : options.hashes} holds no hash: nothing to match`, ExitCode.input);
       }
       const errors = counts.inputs - counts.matched - counts.unmatched;
-      process.stderr.write(
-        `vigie: ${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${errors} errors\n`,
-      );
+      summary(`${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${errors} errors`);
       // A match is what a gate is for: it decides the exit code even when other inputs failed.
       if (options.failOnMatch && counts.matched > 0) process.exitCode = ExitCode.findings;
     });
