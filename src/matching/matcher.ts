@@ -1,3 +1,4 @@
+import { isoNow, type Clock } from '../core/clock.js';
 import { ExitCode, VigieError } from '../core/errors.js';
 import type { HashSetVideo, LoadedHashSet } from '../core/hashset.js';
 import { hexToBytes } from '../core/hex.js';
@@ -25,8 +26,8 @@ export interface MatchOptions {
   report?: (message: string) => void;
   /** Build indexes in memory only; never read or write index files. */
   noIndexCache?: boolean;
-  /** The time records are stamped with (default: the system clock); tests fix it. */
-  now?: () => Date;
+  /** Where records' `observedAt` comes from (default: the system clock); tests fix it. */
+  clock?: Clock;
 }
 
 interface PlannedQuery {
@@ -177,7 +178,7 @@ export class Matcher {
 
   /** When and by what a record was made. */
   private stamp(): { observedAt: string; producer: string } {
-    return { observedAt: (this.options.now?.() ?? new Date()).toISOString(), producer: toolProducer() };
+    return { observedAt: isoNow(this.options.clock), producer: toolProducer() };
   }
 
   private indexOf(query: PlannedQuery): HashIndex {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import type { MatchRecord } from '../../src/core/match.js';
 import type { HashRecord } from '../../src/core/records.js';
 import { openIndexes } from '../../src/matching/index-file.js';
@@ -22,8 +23,9 @@ const pdqAt = (bits: number) => {
 const image = (hashes: Record<string, string>, extra: object = {}): HashRecord =>
   ({ path: 'x.jpg', media: 'image', bytes: 1, width: 1, height: 1, hashes, pdq_quality: 100, ...extra }) as HashRecord;
 const NOW = new Date('2026-12-01T20:00:00.000Z');
+const clock = manualClock(NOW);
 const open = (sets: Parameters<typeof Matcher.open>[0], options: Parameters<typeof Matcher.open>[1] = {}) =>
-  Matcher.open(sets, { noIndexCache: true, now: () => NOW, ...options });
+  Matcher.open(sets, { noIndexCache: true, clock, ...options });
 
 describe('Matcher', () => {
   it('takes the threshold from the flag, else the set, else the signal default (PDQ 31)', async () => {

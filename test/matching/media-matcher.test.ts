@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import type { MatchRecord } from '../../src/core/match.js';
 import type { MediaHasher } from '../../src/core/media-hasher.js';
 import type { HashRecord } from '../../src/core/records.js';
@@ -40,7 +41,7 @@ describe('MediaMatcher', () => {
 
   it('hashes media through the injected hasher, for the signals the sets hold plus SHA-256', async () => {
     const { hasher, asked } = fakeHasher({ 'a.jpg': { md5: MD5 } });
-    const matcher = await MediaMatcher.open([set], { hasher, noIndexCache: true, now: () => new Date(0) });
+    const matcher = await MediaMatcher.open([set], { hasher, noIndexCache: true, clock: manualClock(0) });
     const out: unknown[] = [];
     for await (const record of matcher.matchFiles(['a.jpg', 'gone.jpg'])) out.push(record);
     await matcher.close();
