@@ -37,3 +37,8 @@ export * from './matching/settings.js';
 export * from './net/settings.js';
 export { systemClock, manualClock, isoNow, type Clock } from './core/clock.js';
 export { neutraliseFormula, restoreFormula } from './core/csv-formula.js';
+// Case store (issue 14): the triage pipeline's SQLite/PostgreSQL store; drivers load only when a case is opened.
+export * from './triage/index.js';
+// Notices (issue 13): the Notice record, case input, routing, assembly, validation, renderers, bundles.
+export * from './core/notice.js';
+export * from './notices/index.js';

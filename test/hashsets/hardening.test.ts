@@ -9,7 +9,8 @@ import { linesOf, readLines } from '../../src/core/lines.js';
 import { detectFormat } from '../../src/hashsets/detect.js';
 import { importHashSet, readList } from '../../src/hashsets/import.js';
 import { buildManifest, writeManifest } from '../../src/hashsets/manifest.js';
-import { generateKeys, signFile } from '../../src/hashsets/signing.js';
+import { generateKeys } from '../../src/core/signing.js';
+import { signFile } from '../../src/hashsets/signing.js';
 import { entriesOf, loadHashSet } from '../../src/hashsets/store-reader.js';
 import { verifyHashSet } from '../../src/hashsets/verify.js';
 
