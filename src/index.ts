@@ -21,6 +21,10 @@ export * from './hashing/index.js';
 export * from './hashsets/index.js';
 export * from './matching/index.js';
 export * from './net/index.js';
+// Hash lists and matching (domains): typed categories with their tables, the line and CSV readers.
+export { describeCategory, isKnownScheme, makeCategory, type CategoryResult } from './core/categories.js';
+export { linesOf, readLines, readTextChunks, type TextLine } from './core/lines.js';
+export { csvColumn, parseCsvRows } from './core/csv.js';
 // Core parts for long batches (issues 11 and 12): bounded cancellable maps, interruption, worker pool, atomic and
 // safe output, the configuration layer and each domain's settings, the clock, the CSV formula neutraliser.
 export { mapOrdered, mapOrderedOutcomes, mapUnordered, KeyedLimiter, inBatches, type Outcome, type MapOptions } from './core/concurrency.js';

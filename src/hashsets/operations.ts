@@ -1,6 +1,6 @@
-import type { HashSetEntry, LoadedHashSet, Provenance } from '../core/hashset.js';
+import type { Category, HashSetEntry, LoadedHashSet, Provenance } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
-import { entriesOf, loadHashSet } from './store-reader.js';
+import { entriesOf, loadHashSet, type LoadOptions } from './store-reader.js';
 import { StoreWriter, type StoreSummary } from './store-writer.js';
 
 export interface HashSetStats {
@@ -90,8 +90,8 @@ export function diffHashSets(older: LoadedHashSet, newer: LoadedHashSet): HashSe
 export interface MergeConflict {
   signal: SignalName;
   hash: string;
-  /** Categories the lists gave this hash, with where each came from. */
-  categories: { category: string; from?: Provenance }[];
+  /** Categories the lists gave this hash (absent: none), typed, with where each came from. */
+  categories: { category?: Category; from?: Provenance }[];
 }
 
 export interface MergeResult {
@@ -108,13 +108,13 @@ export interface MergeResult {
  * the lists give different categories are reported as conflicts; the first list's category stays. With a single
  * input this is `dedupe`.
  */
-export async function mergeHashSets(inputs: string[], output: string, name: string): Promise<MergeResult> {
+export async function mergeHashSets(inputs: string[], output: string, name: string, options: LoadOptions = {}): Promise<MergeResult> {
   const merged = new Map<string, HashSetEntry>();
   const conflicts = new Map<string, MergeConflict>();
   const thresholds = {};
   let read = 0;
   for (const input of inputs) {
-    const set = await loadHashSet(input);
+    const set = await loadHashSet(input, options);
     Object.assign(thresholds, { ...set.thresholds, ...thresholds });
     for (const entry of entriesOf(set)) {
       read++;
@@ -129,9 +129,9 @@ export async function mergeHashSets(inputs: string[], output: string, name: stri
         const conflict = conflicts.get(key) ?? {
           signal: kept.signal,
           hash: kept.hash,
-          categories: [{ category: categoryKey(kept), from: kept.provenance }],
+          categories: [conflictOf(kept)],
         };
-        conflict.categories.push({ category: categoryKey(entry), from: entry.provenance });
+        conflict.categories.push(conflictOf(entry));
         conflicts.set(key, conflict);
       }
     }
@@ -145,6 +145,11 @@ export async function mergeHashSets(inputs: string[], output: string, name: stri
   }
   return { store: await writer.close(), read, written: merged.size, conflicts: [...conflicts.values()] };
 }
+
+const conflictOf = (entry: HashSetEntry): MergeConflict['categories'][number] => ({
+  ...(entry.category && { category: entry.category }),
+  ...(entry.provenance && { from: entry.provenance }),
+});
 
 function combine(kept: HashSetEntry, other: HashSetEntry): void {
   const tags = new Set([...(kept.tags ?? []), ...(other.tags ?? [])]);

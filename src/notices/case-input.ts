@@ -477,8 +477,8 @@ function itemFromMatch(record: MatchRecord, targetUrl: string | undefined): Noti
       entry: m.entry,
       signal: m.signal,
       distance: m.distance,
-      ...(m.category !== null ? { category: m.scheme ? `${m.scheme}:${m.category}` : m.category } : {}),
-      ...(m.source !== null ? { source: m.source } : {}),
+      ...(m.category ? { category: `${m.category.scheme}:${m.category.value}` } : {}),
+      ...(m.source !== undefined ? { source: m.source } : {}),
     })),
   };
   if (targetUrl) item.targetUrl = targetUrl;

@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportHashSet } from '../../src/hashsets/export.js';
-import { importHashSet } from '../../src/hashsets/import.js';
+import { importHashSet, readList } from '../../src/hashsets/import.js';
 import { entriesOf, loadHashSet } from '../../src/hashsets/store-reader.js';
 import { runVigie } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -63,5 +63,35 @@ describe.skipIf(!hashdeepFound)("Debian's hashdeep", () => {
     const failed = spawnSync('hashdeep', auditArgs, { encoding: 'utf8', cwd: REPO_ROOT });
     expect(failed.stdout + failed.stderr).toMatch(/Audit failed/);
     expect(failed.status).not.toBe(0);
+  });
+});
+
+describe.skipIf(!hashdeepFound)("Debian's md5deep and hashdeep on awkward trees (issue 12)", () => {
+  const tree = join(dir, 'awkward');
+  const names = ['two\nlines.txt', 'b.txt'];
+  const digest = (data: string) => createHash('md5').update(data).digest('hex');
+  async function entries(list: string) {
+    const { context, entries } = await readList(list, {});
+    const all = [];
+    for await (const entry of entries) all.push(entry);
+    return { context, all };
+  }
+
+  it('md5deep -z: sizes read; the rest of a name broken by a line break skipped with that reason', async () => {
+    mkdirSync(tree, { recursive: true });
+    names.forEach((name, i) => writeFileSync(join(tree, name), 'x'.repeat(i + 1)));
+    const list = join(dir, 'md5deep-z.txt');
+    writeFileSync(list, execFileSync('md5deep', ['-z', '-r', '-l', '.'], { cwd: tree }));
+    const { context, all } = await entries(list);
+    expect(all.map((e) => [e.hash, e.fileSize]).sort()).toEqual([[digest('x'), 1], [digest('xx'), 2]].sort());
+    expect(context.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/probably the rest of line \d+'s file name/)]);
+  });
+
+  it('hashdeep: a name holding a line break is read whole', async () => {
+    const list = join(dir, 'awkward.hashdeep');
+    writeFileSync(list, execFileSync('hashdeep', ['-c', 'md5', '-r', '-l', '.'], { cwd: tree }));
+    const { context, all } = await entries(list);
+    expect(context.skippedCount).toBe(0);
+    expect(all.map((e) => [e.fileName?.replace(/^\.\//, ''), e.hash]).sort()).toEqual(names.map((name, i) => [name, digest('x'.repeat(i + 1))]).sort());
   });
 });

@@ -81,9 +81,11 @@ export function matchRecord(path: string): MatchRecord {
     media: 'image',
     hashes: { pdq: 'f'.repeat(64) },
     matches: [
-      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 2, variant: 'orig', category: '1', scheme: 'vics-us', source: 'own' },
-      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 5, variant: 'rot90', category: '1', scheme: 'vics-us', source: 'own' },
+      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 2, variant: 'orig', category: { scheme: 'vics-us', value: '1' }, source: 'own' },
+      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 5, variant: 'rot90', category: { scheme: 'vics-us', value: '1' }, source: 'own' },
     ],
+    observedAt: '2026-12-01T20:00:00.000Z',
+    producer: 'vigie 0.1.0',
   };
 }
 
