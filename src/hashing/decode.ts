@@ -6,16 +6,17 @@
  * - alpha is kept for blockhash (a fully transparent pixel counts as white) and dropped, not composited, for PDQ;
  * - grey is used as luma directly; 16-bit samples are clipped to 255; Adobe CMYK is converted as CImg does.
  */
+import { isMainThread } from 'node:worker_threads';
 import sharp, { type Metadata } from 'sharp';
 import { VigieError } from '../core/errors.js';
 import type { PixelImage } from './pdq-kernel.js';
 
-export const DECODER_VERSION = 1;
-
-/** 64 megapixels: above this an image is refused as a likely decompression bomb (`--max-pixels` changes it). */
-export const DEFAULT_MAX_PIXELS = 64_000_000;
+export { DECODER_VERSION, DEFAULT_MAX_PIXELS } from './decoder.js';
+import { DEFAULT_MAX_PIXELS } from './decoder.js';
 
 sharp.cache(false);
+// One libvips thread per hashing worker: the pool already keeps every core busy.
+if (!isMainThread) sharp.concurrency(1);
 
 export interface ImageInfo {
   format: string;

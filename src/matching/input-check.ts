@@ -32,8 +32,8 @@ export function checkInput(record: Exclude<HashRecord, HashErrorRecord>, setSign
   }
   const image = 'media' in record && record.media === 'image' ? record : undefined;
   const video = 'media' in record && record.media === 'video' ? record : undefined;
-  const dihedral = image?.pdq_dihedral?.map((hex) => signalType('pdq').normalise(String(hex)));
-  if (dihedral && dihedral.length !== 8) throw new VigieError('bad-hash', `pdq_dihedral holds ${dihedral.length} hashes, not 8`);
+  const dihedral = image?.pdqDihedral?.map((hex) => signalType('pdq').normalise(String(hex)));
+  if (dihedral && dihedral.length !== 8) throw new VigieError('bad-hash', `pdqDihedral holds ${dihedral.length} hashes, not 8`);
   const frames = video?.frames?.map((frame) => ({ pdq: signalType('vpdq').normalise(String(frame.pdq)), quality: Number(frame.quality) }));
   const carried = [...(Object.keys(hashes) as SignalName[]), ...(frames && frames.length > 0 ? (['vpdq'] as const) : [])];
   if (!carried.some((signal) => setSignals.includes(signal))) {
@@ -42,7 +42,7 @@ export function checkInput(record: Exclude<HashRecord, HashErrorRecord>, setSign
       `none of its hashes (${carried.join(', ') || 'none'}) is of a type the sets hold (${setSignals.join(', ')})`,
     );
   }
-  const pdqQuality = image?.pdq_quality;
+  const pdqQuality = image?.pdqQuality;
   return {
     output: {
       path: record.path,

@@ -41,9 +41,9 @@ describe('vigie hash output', () => {
     const result = await runVigie(['hash', '--dihedral', 'samples/shapes.png', 'samples/notes.txt']);
     expect(result.code).toBe(0);
     const [image, other] = jsonLines(result.stdout);
-    expect(Object.keys(image)).toEqual(['path', 'media', 'bytes', 'width', 'height', 'hashes', 'pdq_quality', 'pdq_dihedral']);
+    expect(Object.keys(image)).toEqual(['path', 'media', 'bytes', 'width', 'height', 'hashes', 'pdqQuality', 'pdqDihedral', 'observedAt', 'producer']);
     expect(Object.keys(image.hashes as object)).toEqual(['md5', 'sha1', 'sha256', 'pdq', 'blockhash']);
-    expect(image.pdq_dihedral).toHaveLength(8);
+    expect(image.pdqDihedral).toHaveLength(8);
     expect(other).toMatchObject({ path: 'samples/notes.txt', media: 'other' });
   });
 

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
-import { checkImageSupport } from '../../hashing/environment.js';
-import { checkVideoSupport } from '../../hashing/video/environment.js';
-import { checkGeoSupport } from '../../net/environment.js';
 import { renderTable } from '../output.js';
 
-/** Every domain's environment checks; a domain with optional parts adds its function here. */
-const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport];
+/**
+ * Every domain's environment checks; a domain with optional parts adds its function here. Loaded when doctor runs,
+ * so that registering the command does not load sharp or maxmind for every other command.
+ */
+const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [
+  async () => (await import('../../hashing/environment.js')).checkImageSupport(),
+  async () => (await import('../../hashing/video/environment.js')).checkVideoSupport(),
+  async () => (await import('../../net/environment.js')).checkGeoSupport(),
+];
 
 export function registerDoctor(program: Command): void {
   program

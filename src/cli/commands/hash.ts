@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { VigieError } from '../../core/errors.js';
+import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
 import { isSignalName, type SignalName } from '../../core/signals/index.js';
 import { hashBatch, type BatchOptions } from '../../hashing/batch.js';
-import { DEFAULT_MAX_PIXELS } from '../../hashing/decode.js';
+import { DEFAULT_MAX_PIXELS } from '../../hashing/decoder.js';
 import { DEFAULT_ALGORITHMS } from '../../hashing/hash-file.js';
 import { parseFrameMode, parseFrameSize } from '../../hashing/video/frames.js';
 import { DEFAULT_MAX_VIDEO_PIXELS, DEFAULT_VIDEO_TIMEOUT_SECONDS } from '../../hashing/video/hash-video.js';
@@ -14,8 +14,11 @@ import { collectInputs, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
-/** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
-export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
+/**
+ * What `-a` accepts. A video gets its frame hashes (vPDQ) whenever any perceptual hash is asked for (`pdq`, `vpdq`,
+ * `blockhash`); with cryptographic hashes only, nothing is decoded: no sharp, no ffmpeg.
+ */
+export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick', 'vpdq'];
 
 export function parseAlgorithms(list: string): SignalName[] {
   const names = list
@@ -38,12 +41,12 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
   { header: 'bytes', value: (r) => (isHashError(r) ? '' : r.bytes) },
   { header: 'width', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.width) },
   { header: 'height', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.height) },
-  ...algorithms.map((name) => ({
+  ...algorithms.filter((name) => name !== 'vpdq').map((name) => ({
     header: name,
     value: (r: HashRecord) => (isHashError(r) ? '' : abbreviate(r.hashes[name], table)),
   })),
-  { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdq_quality : '') },
-  { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames.length : '') },
+  { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdqQuality : '') },
+  { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames?.length : '') },
   {
     header: 'note',
     value: (r) => (isHashError(r) ? `${r.error.code}: ${r.error.message}` : (r.warnings ?? []).join('; ')),
@@ -124,13 +127,17 @@ Examples:
   vigie hash --frames all --vpdq-out vpdq/ clip.mp4   every frame, plus vpdq/clip.txt in Meta's format
   vigie hash --frames fps:1 --frame-size 128x128 videos/   one frame per second, scaled to 128x128
 
-Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be hashed (its record has "error").`,
+Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be hashed (its record has "error")
+or no file was found under the paths given.`,
     )
     .action(async (paths: string[], options) => {
       const inputs = await collectInputs(paths, options.from);
       const format = resolveFormat(options.format, options.output !== undefined);
       const entries: WalkEntry[] = [];
       for await (const entry of walkFiles(inputs)) entries.push(entry);
+      if (entries.length === 0) {
+        throw new VigieError('nothing-found', `no file found under ${inputs.join(', ').slice(0, 200)}: nothing was hashed`, ExitCode.input);
+      }
       const vpdqWriter = options.vpdqOut ? new VpdqDirectoryWriter(options.vpdqOut) : undefined;
       const records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms: options.algorithms });
       await writeBatch(vpdqWriter ? writingVpdqFiles(records, vpdqWriter) : records, {
@@ -148,7 +155,7 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
 /** Passes records through, writing each video's frame hashes as a vPDQ file on the way (`--vpdq-out`). */
 async function* writingVpdqFiles(records: AsyncIterable<HashRecord>, writer: VpdqDirectoryWriter) {
   for await (const record of records) {
-    if (!isHashError(record) && record.media === 'video') await writer.write(record);
+    if (!isHashError(record) && record.media === 'video' && record.frames) await writer.write(record.path, record.frames);
     yield record;
   }
 }

@@ -10,7 +10,7 @@ import { findOnPath } from '../../../src/hashing/video/locate.js';
 import { ffmpeg, ffmpegAvailable, processesMatching, zombieChildren } from '../../helpers/ffmpeg.js';
 
 const canRun = ffmpegAvailable();
-const options: HashOptions = { algorithms: ['sha256'], frames: { kind: 'all' } };
+const options: HashOptions = { algorithms: ['sha256', 'vpdq'], frames: { kind: 'all' } };
 
 function errorOf(record: HashRecord) {
   expect(isHashError(record), JSON.stringify(record)).toBe(true);
