@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { untilAborted } from '../core/abort.js';
 import { mapOrdered } from '../core/concurrency.js';
 import type { WalkEntry } from '../core/files.js';
 import type { MediaHasher } from '../core/media-hasher.js';
@@ -102,14 +103,6 @@ export class Hasher implements MediaHasher {
 
 async function* asEntries(paths: AsyncIterable<string> | Iterable<string>): AsyncGenerator<WalkEntry> {
   for await (const path of paths) yield { path };
-}
-
-/** The items of `source` until `signal` aborts: no new work starts after that. */
-async function* untilAborted<T>(source: AsyncIterable<T> | Iterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
-  for await (const item of source) {
-    if (signal?.aborted) return;
-    yield item;
-  }
 }
 
 /** A flag worker threads can read while they hash (an AbortSignal does not cross threads). */

@@ -62,7 +62,8 @@ describe.skipIf(!nginx || !dnsmasq || !openssl)('HTTP chains against nginx, name
     }
     // Sparse: 50 MB that would take a while to download, and take no disk space.
     await truncate(join(web.dir, 'media.mp4'), 50 * 1024 * 1024);
-    options = { dns: { resolver: `${dns.host}:${dns.port}`, timeoutMs: 500, retries: 0 }, timeoutMs: 3000, maxBodyBytes: 64 * 1024 };
+    // The test servers are on loopback, which is requested only when allowed.
+    options = { dns: { resolver: `${dns.host}:${dns.port}`, timeoutMs: 500, retries: 0 }, timeoutMs: 3000, maxBodyBytes: 64 * 1024, allowPrivate: true };
   });
   afterAll(async () => {
     await web?.stop();
@@ -160,7 +161,7 @@ describe.skipIf(!nginx || !dnsmasq || !openssl)('HTTP chains against nginx, name
 
 describe('HTTP against hostile peers', () => {
   let peer: Peer;
-  const options: ResolveOptions = { timeoutMs: 2000, maxBodyBytes: 32 * 1024 };
+  const options: ResolveOptions = { timeoutMs: 2000, maxBodyBytes: 32 * 1024, allowPrivate: true };
   const at = (path: string) => `http://127.0.0.1:${peer.port}${path}`;
   beforeAll(async () => {
     peer = await startHostileHttp();

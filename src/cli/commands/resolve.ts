@@ -62,6 +62,7 @@ export function registerResolve(program: Command): void {
     .option('--max-hops <n>', 'HTTP requests per URL before giving up', parsePositiveInteger('--max-hops'), 20)
     .option('--max-body <bytes>', 'HTML bytes read per response (to find a meta refresh)', parsePositiveInteger('--max-body'), 262_144)
     .option('--user-agent <text>', 'User-Agent header sent')
+    .option('--allow-private', 'also request loopback, private, link-local and reserved addresses (off: such URLs are flagged, not fetched)')
     .option('--proxy <url>', 'send HTTP through http://host:port or socks5://host:port (Tor: socks5://127.0.0.1:9050)')
     .option('-j, --jobs <n>', 'URLs resolved in parallel', parsePositiveInteger('--jobs'), 8)
     .option('--per-host <n>', 'parallel requests to one host', parsePositiveInteger('--per-host'), 4)
@@ -76,6 +77,8 @@ Examples:
   vigie resolve --resolver https://dns.quad9.net/dns-query --from urls.txt -f csv -o chains.csv
   vigie resolve --from report.csv --column url --proxy socks5://127.0.0.1:9050
 
+A URL whose host is (or redirects to) a loopback, private, link-local or reserved address is not requested: its
+hop and record carry the error "private-address" and the flag private-address. --allow-private requests it.
 Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be resolved (its record has "error").`,
     )
     .action(async (urls: string[], options) => {
@@ -94,6 +97,7 @@ Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be
           maxBodyBytes: options.maxBody,
           jobs: options.jobs,
           perHost: options.perHost,
+          allowPrivate: options.allowPrivate === true,
         }),
         {
           format,
