@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, VigieError } from '../core/errors.js';
+import { versionText } from './data-versions.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerGeo } from './commands/geo.js';
 import { registerHash } from './commands/hash.js';
@@ -15,7 +16,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 export function buildProgram(): Command {
   const program = new Command('vigie')
     .description('Toolkit for internet hotline analysts: hash media, match hash lists, resolve and locate URLs.')
-    .version(version, '-V, --version')
+    .version(versionText(version), '-V, --version', 'output the version number and the versions of the embedded data')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();

@@ -12,9 +12,25 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const version = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
 
 describe('vigie CLI basics', () => {
-  it('--version prints the package version', async () => {
+  it('--version prints the package version first, then the embedded data versions', async () => {
     const result = await runVigie(['--version']);
-    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(result.code).toBe(0);
+    const [first, ...data] = result.stdout.trimEnd().split('\n');
+    expect(first).toBe(version);
+    expect(data.map((line) => line.split(': ')[0])).toEqual(['decoder', 'geoip database', 'rdap bootstrap', 'public suffix list', 'shortener list']);
+    expect(data).toContain('decoder: 1');
+    expect(data.join('\n')).toMatch(/^rdap bootstrap: \d{4}-\d\d-\d\dT/m);
+    expect(data.join('\n')).toMatch(/^shortener list: \d{4}-\d\d-\d\d$/m);
+    expect(data.join('\n')).not.toMatch(/unknown/);
+  });
+
+  it('vigie doctor lists the embedded data versions too', async () => {
+    const result = await runVigie(['doctor', '--json']);
+    const checks = jsonLines<{ name: string; status: string; detail: string }>(result.stdout);
+    const data = checks.filter((check) => check.name.startsWith('data: '));
+    expect(data.map((check) => check.name)).toEqual(['data: decoder', 'data: geoip database', 'data: rdap bootstrap', 'data: public suffix list', 'data: shortener list']);
+    expect(data.every((check) => check.status === 'ok')).toBe(true);
+    expect(data.find((check) => check.name === 'data: public suffix list')?.detail).toMatch(/^tldts \d+\.\d+\.\d+/);
   });
 
   it('--help lists the commands and exit codes; hash --help has examples', async () => {

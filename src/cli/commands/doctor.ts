@@ -11,6 +11,13 @@ const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [
   async () => (await import('../../hashing/environment.js')).checkImageSupport(),
   async () => (await import('../../hashing/video/environment.js')).checkVideoSupport(),
   async () => (await import('../../net/environment.js')).checkGeoSupport(),
+  async () =>
+    (await import('../data-versions.js')).embeddedDataVersions().map((data) => ({
+      name: `data: ${data.name}`,
+      status: data.version === 'unknown' ? 'degraded' : 'ok',
+      required: false,
+      detail: `${data.version} (${data.source})`,
+    })),
 ];
 
 export function registerDoctor(program: Command): void {
