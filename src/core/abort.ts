@@ -8,3 +8,18 @@ export async function* untilAborted<T>(source: AsyncIterable<T> | Iterable<T>, s
     yield item;
   }
 }
+
+/**
+ * `work`, abandoned when `signal` aborts: the returned promise rejects with the signal's reason at once, and the work
+ * itself (a request bounded by its own timeout) is left to end on its own, its outcome ignored.
+ */
+export function abandonOnAbort<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work();
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const running = work();
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    running.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}

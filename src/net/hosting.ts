@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { abandonOnAbort } from '../core/abort.js';
 import { describeError, type ErrorInfo } from '../core/errors.js';
 import { resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
 import type { AbuseContact, AddressInfo, Disagreement, DomainRegistration, HostingInfo, LookupOutcome } from '../core/hosting.js';
@@ -30,6 +31,8 @@ export interface HostingLookupOptions {
 /** Finds, for a URL, domain or address, where it is hosted and whom to notify (see HostingInfo). */
 export class HostingLookup {
   private readonly resolve: ResolveAddresses;
+  /** The signal of the lookup each record belongs to (lookups run concurrently on one HostingLookup). */
+  private readonly signals = new WeakMap<HostingInfo, AbortSignal>();
 
   constructor(private readonly options: HostingLookupOptions) {
     this.resolve = options.resolve ?? resolveAddresses;
@@ -51,6 +54,7 @@ export class HostingLookup {
       return { ...this.emptyInfo({ target: echoed, kind: 'domain' }, started), error: describeError(error) };
     }
     const info = this.emptyInfo(target, started);
+    if (options.signal) this.signals.set(info, options.signal);
     try {
       await this.fill(info, target, options.signal);
     } catch (error) {
@@ -88,7 +92,8 @@ export class HostingLookup {
     let addresses = target.addresses;
     signal?.throwIfAborted();
     if (!addresses && target.host) {
-      const resolved = await this.resolve(target.host, { resolver: this.options.resolver }).catch((error: unknown) => ({
+      const host = target.host;
+      const resolved = await abandonOnAbort(() => this.resolve(host, { resolver: this.options.resolver }), signal).catch((error: unknown) => ({
         addresses: [],
         error: describeError(error),
       }));
@@ -204,7 +209,7 @@ export class HostingLookup {
    */
   private async attempt<T>(info: HostingInfo, kind: 'rdap' | 'whois', query: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
-      const result = await run();
+      const result = await abandonOnAbort(run, this.signals.get(info));
       for (const { source, status, cached } of describeAnswer(kind, result)) {
         info.lookups.push({ ...outcome(source, query, status), ...(cached ? { cached } : {}) });
       }

@@ -103,6 +103,15 @@ describe('vigie hash output', () => {
     expect(existsSync(join(work, '.out.jsonl.tmp'))).toBe(false);
   });
 
+  it('-f table cuts 64-digit hashes to 16 digits, never MD5 or SHA-1', async () => {
+    // Before: every hash was cut, MD5 and SHA-1 included, so they could not be compared with md5sum's output.
+    const result = await runVigie(['hash', '-a', 'md5,sha1,sha256', '-f', 'table', 'samples/shapes.png']);
+    expect(result.stdout).toContain('b5427e88d6eb7102d5bcfce646cad369');
+    expect(result.stdout).toContain('7d950e68a937a013222d0b6fee28f8c2');
+    expect(result.stdout).toContain('ec1d48d58fe93845…');
+    expect(result.stdout).not.toContain('ec1d48d58fe93845ddf6');
+  });
+
   it('a missing input is an error record, exit 3', async () => {
     const result = await runVigie(['hash', join(work, 'nope.png')]);
     expect(result.code).toBe(3);

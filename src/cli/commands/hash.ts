@@ -32,8 +32,11 @@ export function parseAlgorithms(list: string): SignalName[] {
   return names as SignalName[];
 }
 
-/** A terminal cannot show five 64-digit hashes side by side: the table shows their first 16 digits. */
-const abbreviate = (hash: string | undefined, table: boolean) => (hash && table ? `${hash.slice(0, 16)}…` : hash);
+/**
+ * A terminal cannot show five 64-digit hashes side by side: the table shows their first 16 digits. MD5 and SHA-1
+ * stay whole, since analysts compare them with other tools' output by eye.
+ */
+const abbreviate = (hash: string | undefined, table: boolean) => (hash && table && hash.length >= 64 ? `${hash.slice(0, 16)}…` : hash);
 
 const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecord>[] => [
   { header: 'path', value: (r) => r.path },
