@@ -57,3 +57,14 @@ export { ExactIndex } from './matching/exact-index.js';
 export { LinearIndex } from './matching/linear-index.js';
 export { MihIndex } from './matching/mih-index.js';
 export { chooseLayout, type MihLayout } from './matching/mih-layout.js';
+// net/hashing reshape (issues 11, 12, 14): the long-lived hasher, records' producer, typed hosting targets,
+// the private-address rule, embedded data versions.
+export { Hasher, type HasherOptions } from './hashing/hasher.js';
+export { hashBytes } from './hashing/hash-file.js';
+export { DECODER_VERSION, DEFAULT_MAX_PIXELS } from './hashing/decoder.js';
+export { TOOL, VIGIE_VERSION, type Producer } from './core/producer.js';
+export type { MediaHasher } from './core/media-hasher.js';
+export { decodeEntities } from './core/html-entities.js';
+export { targetOfResolution } from './net/targets.js';
+export { privateAddressHop } from './net/http.js';
+export { netDataVersions, type DataVersion } from './net/data-versions.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHashError, type HashRecord } from '../../../src/core/records.js';
 import { hashFile, type HashOptions } from '../../../src/hashing/hash-file.js';
+import { Hasher } from '../../../src/hashing/hasher.js';
 import { hashVideo } from '../../../src/hashing/video/hash-video.js';
 import { findOnPath } from '../../../src/hashing/video/locate.js';
 import { ffmpeg, ffmpegAvailable, processesMatching, zombieChildren } from '../../helpers/ffmpeg.js';
@@ -115,6 +116,22 @@ describe.skipIf(!canRun)('bad video inputs', () => {
       await expect(hashVideo(at('good.mp4'), { ffmpeg: fake, signal: controller.signal })).rejects.toMatchObject({
         code: 'aborted',
       });
+      expect(processesMatching(seconds)).toEqual([]);
+    });
+
+    it('a Hasher aborted while a worker thread hashes a video kills that ffmpeg', async () => {
+      const hasher = new Hasher({ jobs: 2, ffmpeg: fake, frames: { kind: 'all' } });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('interrupted')), 300);
+      const records: HashRecord[] = [];
+      const run = async () => {
+        for await (const record of hasher.hashFiles([at('good.mp4')], { algorithms: ['vpdq'], signal: controller.signal })) records.push(record);
+      };
+      const started = Date.now();
+      await expect(run()).rejects.toThrow('interrupted');
+      await hasher.close();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(records.map((record) => (isHashError(record) ? record.error.code : 'hashed'))).toEqual(['aborted']);
       expect(processesMatching(seconds)).toEqual([]);
     });
   });
