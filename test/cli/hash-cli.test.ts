@@ -83,7 +83,7 @@ describe('vigie hash output', () => {
       cwd: work,
     });
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toBe('path,media,bytes,width,height,md5,pdq_quality,frames,note');
+    expect(lines[0]).toBe('path,media,bytes,width,height,md5,pdqQuality,frames,note');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^"'=HYPERLINK|^'=HYPERLINK/);
     expect(lines[2]).toMatch(/samples\/text\.png,image,/);

@@ -17,7 +17,7 @@ const geoColumns: Column<HostingInfo>[] = [
   { header: 'asn', value: (r) => r.addresses.map((a) => (a.asn === undefined ? '' : `AS${a.asn} ${a.asOrganization ?? ''}`.trim())).filter(Boolean).join(' ') },
   { header: 'registrar', value: (r) => r.registration?.registrar },
   { header: 'abuse', value: (r) => r.abuseContacts[0]?.email },
-  { header: 'abuse_source', value: (r) => r.abuseContacts[0]?.provenance[0] },
+  { header: 'abuseSource', value: (r) => r.abuseContacts[0]?.provenance[0] },
   {
     header: 'note',
     value: (r) =>

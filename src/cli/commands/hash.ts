@@ -48,7 +48,7 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
     header: name,
     value: (r: HashRecord) => (isHashError(r) ? '' : abbreviate(r.hashes[name], table)),
   })),
-  { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdqQuality : '') },
+  { header: 'pdqQuality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdqQuality : '') },
   { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames?.length : '') },
   {
     header: 'note',

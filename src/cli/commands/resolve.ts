@@ -18,8 +18,8 @@ const RESOLVE_COLUMNS: Column<ResolutionRecord>[] = [
   { header: 'flags', value: (r) => r.flags.join(',') },
   { header: 'addresses', value: (r) => addresses(r.dns?.addresses) },
   { header: 'chain', value: (r) => r.hops.map((hop) => hop.status ?? 'x').join('>') },
-  { header: 'final_url', value: (r) => r.finalUrl },
-  { header: 'final_addresses', value: (r) => addresses(r.finalAddresses) },
+  { header: 'finalUrl', value: (r) => r.finalUrl },
+  { header: 'finalAddresses', value: (r) => addresses(r.finalAddresses) },
   { header: 'error', value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '') },
 ];
 
