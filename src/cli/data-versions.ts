@@ -1,7 +1,7 @@
-import { DECODER_VERSION } from '../hashing/decoder.js';
-import { netDataVersions, type DataVersion } from '../net/data-versions.js';
+import { DECODER_VERSION } from '../hashing/index.js';
+import { netDataVersions, type DataVersion } from '../net/index.js';
 
-/** Every embedded data version an answer depends on, for `vigie --version` and `vigie doctor`. */
+/** Every embedded data version an answer depends on, for `vigie doctor`. */
 export function embeddedDataVersions(): DataVersion[] {
   return [
     { name: 'decoder', version: String(DECODER_VERSION), source: 'DECODER_VERSION (src/hashing/decoder.ts): a new one changes perceptual hashes' },
@@ -9,7 +9,3 @@ export function embeddedDataVersions(): DataVersion[] {
   ];
 }
 
-/** `vigie --version`: the version alone on the first line (what scripts read), then each embedded data version. */
-export function versionText(version: string): string {
-  return [version, ...embeddedDataVersions().map((data) => `${data.name}: ${data.version}`)].join('\n');
-}

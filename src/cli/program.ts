@@ -1,22 +1,60 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, VigieError } from '../core/errors.js';
-import { versionText } from './data-versions.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerGeo } from './commands/geo.js';
-import { registerHash } from './commands/hash.js';
-import { registerMatch } from './commands/match.js';
-import { registerHashset } from './commands/hashset.js';
-import { registerResolve } from './commands/resolve.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in the order `vigie --help` lists them. A command's module (and the domain modules, sharp, undici…
+ * behind it) is imported only when that command runs or its help is asked for: start-up stays a bare Node start.
+ */
+const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }[] = [
+  {
+    name: 'hash',
+    summary: 'hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash, vPDQ',
+    load: () => import('./commands/hash.js').then((module) => module.registerHash),
+  },
+  {
+    name: 'match',
+    summary: 'match media or hashes against hash sets (exact and perceptual)',
+    load: () => import('./commands/match.js').then((module) => module.registerMatch),
+  },
+  {
+    name: 'hashset',
+    summary: 'import, export, compare, merge, sign and verify hash lists',
+    load: () => import('./commands/hashset.js').then((module) => module.registerHashset),
+  },
+  {
+    name: 'resolve',
+    summary: 'clean reported URLs and follow them: DNS records, every redirect hop, final location',
+    load: () => import('./commands/resolve.js').then((module) => module.registerResolve),
+  },
+  {
+    name: 'geo',
+    summary: 'where a URL, domain or IP is hosted, and its abuse contacts (GeoIP, RDAP, WHOIS)',
+    load: () => import('./commands/geo.js').then((module) => module.registerGeo),
+  },
+  {
+    name: 'doctor',
+    summary: 'check the tools and databases this machine provides',
+    load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),
+  },
+];
+
+/** The command an argument list runs (`vigie hash …`, `vigie help hash`, `vigie --config f.yaml hash`), if any. */
+function invokedCommand(args: string[]): string | undefined {
+  return args.find((arg) => COMMANDS.some((command) => command.name === arg));
+}
+
+/** The program with the command that `argv` runs fully defined, and every other one listed by its summary. */
+export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command('vigie')
     .description('Toolkit for internet hotline analysts: hash media, match hash lists, resolve and locate URLs.')
-    .version(versionText(version), '-V, --version', 'output the version number and the versions of the embedded data')
+    .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
@@ -27,12 +65,12 @@ Exit codes: 0 ok, 1 findings (when asked to fail on them), 2 usage error, 3 inpu
 (a required tool or database is missing), 70 internal error.
 Docs: README.md. Run "vigie <command> --help" for a command's options and examples.`,
   );
-  registerHash(program);
-  registerMatch(program);
-  registerHashset(program);
-  registerResolve(program);
-  registerGeo(program);
-  registerDoctor(program);
+  const invoked = invokedCommand(argv.slice(2));
+  for (const { name, summary, load } of COMMANDS) {
+    if (name === invoked) (await load())(program);
+    else program.command(name);
+    program.commands[program.commands.length - 1].summary(summary);
+  }
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -40,7 +78,7 @@ Docs: README.md. Run "vigie <command> --help" for a command's options and exampl
 /** Runs the CLI; resolves to the process exit code. Every failure ends as one line on stderr, never a stack trace. */
 export async function runCli(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {

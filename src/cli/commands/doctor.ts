@@ -1,29 +1,26 @@
 import type { Command } from 'commander';
 import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
+import { checkImageSupport, checkVideoSupport } from '../../hashing/index.js';
+import { checkGeoSupport } from '../../net/index.js';
+import { embeddedDataVersions } from '../data-versions.js';
 import { renderTable } from '../output.js';
 
-/**
- * Every domain's environment checks; a domain with optional parts adds its function here. Loaded when doctor runs,
- * so that registering the command does not load sharp or maxmind for every other command.
- */
-const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [
-  async () => (await import('../../hashing/environment.js')).checkImageSupport(),
-  async () => (await import('../../hashing/video/environment.js')).checkVideoSupport(),
-  async () => (await import('../../net/environment.js')).checkGeoSupport(),
-  async () =>
-    (await import('../data-versions.js')).embeddedDataVersions().map((data) => ({
-      name: `data: ${data.name}`,
-      status: data.version === 'unknown' ? 'degraded' : 'ok',
-      required: false,
-      detail: `${data.version} (${data.source})`,
-    })),
-];
+/** Every domain's environment checks, and the embedded data versions; a domain with optional parts adds its function here. */
+const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport, checkDataVersions];
+
+async function checkDataVersions(): Promise<EnvironmentCheck[]> {
+  return embeddedDataVersions().map((data) => ({
+    name: `data: ${data.name}`,
+    status: data.version === 'unknown' ? 'degraded' : 'ok',
+    required: false,
+    detail: `${data.version} (${data.source})`,
+  }));
+}
 
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .summary('check the tools and databases this machine provides')
     .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.')
     .option('--json', 'one JSON object per check')
     .addHelpText(

@@ -3,9 +3,13 @@ import { ExitCode, VigieError } from '../../core/errors.js';
 import type { HostingInfo } from '../../core/hosting.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
 import { mapOrdered } from '../../core/concurrency.js';
-import { geoIpPathsFromEnvironment } from '../../net/environment.js';
-import { createHostingLookup } from '../../net/geo.js';
-import { IANA_BOOTSTRAP_URL, SHIPPED_BOOTSTRAP_DIR, updateBootstrap } from '../../net/rdap-bootstrap.js';
+import {
+  createHostingLookup,
+  geoIpPathsFromEnvironment,
+  IANA_BOOTSTRAP_URL,
+  SHIPPED_BOOTSTRAP_DIR,
+  updateBootstrap,
+} from '../../net/index.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
@@ -59,7 +63,6 @@ function parseServerMap(entries: string[]): Record<string, string> {
 export function registerGeo(program: Command): void {
   program
     .command('geo')
-    .summary('where a URL, domain or IP is hosted, and its abuse contacts (GeoIP, RDAP, WHOIS)')
     .description(
       'For each URL, domain or IP: the addresses and their country (GeoIP), the network, ASN and operator, the\n' +
         'registrar (RDAP, WHOIS where RDAP has no server or fails), and abuse contacts ranked with where each came from.\n' +

@@ -336,7 +336,6 @@ Example:
 export function registerHashset(program: Command): void {
   const hashset = program
     .command('hashset')
-    .summary('import, export, compare, merge, sign and verify hash lists')
     .description('Hash lists in every format hotlines receive, kept in one native store that loads fast (hashsets/FORMAT.md).')
     .addHelpText(
       'after',

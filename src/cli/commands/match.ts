@@ -5,14 +5,13 @@ import { walkFiles } from '../../core/files.js';
 import { isMatchError, type MatchOutput } from '../../core/match.js';
 import type { HashRecord } from '../../core/records.js';
 import type { SignalName } from '../../core/signals/index.js';
-import { hashBatch } from '../../hashing/batch.js';
+import { hashBatch } from '../../hashing/index.js';
 import { detectFormat, FORMAT_NAMES, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
-import { readHashRecords } from '../../matching/hash-records.js';
-import { Matcher, notComparable } from '../../matching/matcher.js';
+import { Matcher, notComparable, readHashRecords } from '../../matching/index.js';
 import { collectInputs, parseInteger, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
-import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from './hash.js';
+import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from '../media-options.js';
 
 /** Sets of at least this many hashes are queried from worker threads (-j of them). */
 const WORKER_THRESHOLD = 1_000_000;
@@ -67,7 +66,6 @@ function algorithmsFor(setSignals: SignalName[], requested: SignalName[] | undef
 export function registerMatch(program: Command): void {
   const command = program
     .command('match')
-    .summary('match media or hashes against hash sets (exact and perceptual)')
     .description(
       'Match files and directories (hashed on the fly) or the records of "vigie hash" (--hashes) against native\n' +
         'hash sets: cryptographic hashes by equality, PDQ and blockhash by Hamming distance (thresholds per signal,\n' +

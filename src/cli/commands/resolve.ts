@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
-import { parseProxy } from '../../net/connect.js';
-import { parseResolver } from '../../net/dns-transport.js';
-import { resolveBatch } from '../../net/resolve.js';
+import { parseProxy, parseResolver, resolveBatch } from '../../net/index.js';
 import { csvColumn } from '../csv-inputs.js';
 import { collectInputs, parseInteger, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
@@ -45,7 +43,6 @@ async function readInputs(urls: string[], options: { from?: string; column?: str
 export function registerResolve(program: Command): void {
   program
     .command('resolve')
-    .summary('clean reported URLs and follow them: DNS records, every redirect hop, final location')
     .description(
       'Refang and normalise each URL, resolve its host with our own DNS (CNAME chain, A, AAAA, NS, MX, PTR), then\n' +
         'follow it over HTTP hop by hop (Location headers and meta refresh), recording for every hop the address\n' +

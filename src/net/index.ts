@@ -1,0 +1,22 @@
+/** src/net's public entry: what the CLI, triage and library users may call. */
+export { resolveAddresses, lookupRecords, reverseName, type DnsOptions, type AddressResolution } from './dns.js';
+export { classifyAddress } from './addresses.js';
+export { cleanUrl, type CleanUrl, type CleanResult } from './url.js';
+export { followChain, privateAddressHop, type HttpOptions, type Chain } from './http.js';
+export { resolveUrl, resolveBatch, Resolver, type ResolveOptions } from './resolve.js';
+export { HostingLookup, rankContacts, type HostingLookupOptions, type ResolveAddresses } from './hosting.js';
+export { createHostingLookup, DEFAULT_RATE_LIMIT_MS, type GeoOptions } from './geo.js';
+export { openGeoIpDatabase, defaultGeoIpPath, DBIP_CREDIT, type GeoIpDatabase } from './geoip.js';
+export { RdapBootstrap, updateBootstrap } from './rdap-bootstrap.js';
+export { RdapClient, type RdapAnswer, type RdapDomainAnswer } from './rdap.js';
+export { parseRdap } from './rdap-parse.js';
+export { WhoisClient, type WhoisAnswer } from './whois.js';
+export { parseWhois } from './whois-parse.js';
+export { LookupCache, defaultCacheDir } from './cache.js';
+export { parseTarget, targetOfResolution, type GeoTarget } from './targets.js';
+export type { RegistryFacts } from './registry-facts.js';
+export { parseProxy } from './connect.js';
+export { parseResolver } from './dns-transport.js';
+export { geoIpPathsFromEnvironment, checkGeoSupport } from './environment.js';
+export { IANA_BOOTSTRAP_URL, SHIPPED_BOOTSTRAP_DIR } from './rdap-bootstrap.js';
+export { netDataVersions, type DataVersion } from './data-versions.js';
