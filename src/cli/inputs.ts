@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import { parsePathList } from '../core/files.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../core/signals/index.js';
 
@@ -69,4 +69,14 @@ export function parseThresholds(text: string): Partial<Record<SignalName, number
     thresholds[parseSignal(signal)] = bits;
   }
   return thresholds;
+}
+
+/** Checks an option's value before any work (`--resolver`, `--proxy`), so that a typo is a usage error, not 1,000 failed records. */
+export function validated<T>(parse: (spec: string) => T, spec: string | undefined, option: string): void {
+  if (spec === undefined) return;
+  try {
+    parse(spec);
+  } catch (error) {
+    throw new VigieError('usage', `${option}: ${(error as Error).message}`, ExitCode.usage);
+  }
 }

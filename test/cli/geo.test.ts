@@ -57,4 +57,11 @@ describe('vigie geo: pasted targets, comments, and registries that all fail', ()
     const piped = await runVigie(['geo', '-', '--no-rdap', '--no-whois', '--no-cache', '-f', 'jsonl'], { input: `${JSON.stringify(record)}\n` });
     expect(jsonLines<HostingInfo>(piped.stdout)[0]).toMatchObject({ target: 'https://a.example/p', addresses: [{ address: '62.239.237.9' }] });
   });
+
+  it('a bad --resolver is a usage error before any lookup', async () => {
+    const result = await runVigie(['geo', '--resolver', 'dns.example', '62.239.237.1', '--no-rdap', '--no-whois']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^vigie: --resolver: /);
+    expect(result.stdout).toBe('');
+  });
 });

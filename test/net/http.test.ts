@@ -70,6 +70,16 @@ describe.skipIf(!nginx || !dnsmasq || !openssl)('HTTP chains against nginx, name
     await dns?.stop();
   });
 
+  it('a name that resolves to loopback is flagged and not requested without allowPrivate', async () => {
+    const record = await resolveUrl(`${origin()}/r301`, { ...options, allowPrivate: false });
+    expect(record.dns?.addresses.map((a) => a.scope)).toEqual(['loopback']);
+    expect(record.flags).toContain('private-address');
+    expect(record.hops).toHaveLength(1);
+    expect(record.hops[0]).toMatchObject({ ip: '127.0.0.1', scope: 'loopback', error: { code: 'private-address' } });
+    expect(record.hops[0].status).toBeUndefined();
+    expect(record.error?.code).toBe('private-address');
+  });
+
   it('records every hop of 301 → 302 → 200', async () => {
     const record = await resolveUrl(`${origin()}/r301`, options);
     expect(record.error).toBeUndefined();

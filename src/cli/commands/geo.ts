@@ -7,10 +7,11 @@ import {
   createHostingLookup,
   geoIpPathsFromEnvironment,
   IANA_BOOTSTRAP_URL,
+  parseResolver,
   SHIPPED_BOOTSTRAP_DIR,
   updateBootstrap,
 } from '../../net/index.js';
-import { collectInputs, parsePositiveInteger } from '../inputs.js';
+import { collectInputs, parsePositiveInteger, validated } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
@@ -111,6 +112,7 @@ known), 4 a GeoIP database or the RDAP bootstrap is missing or damaged.`,
       }
       const rateLimit = options.rateLimit as number | undefined;
       if (rateLimit !== undefined && !(rateLimit >= 0)) throw new VigieError('usage', '--rate-limit must be a number of ms >= 0', ExitCode.usage);
+      validated(parseResolver, options.resolver, '--resolver');
       const inputs = await collectInputs(targets, options.from);
       const format = resolveFormat(options.format, options.output !== undefined);
       const lookup = await createHostingLookup({

@@ -3,7 +3,7 @@ import { ExitCode, VigieError } from '../../core/errors.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
 import { parseProxy, parseResolver, resolveBatch } from '../../net/index.js';
 import { csvColumn } from '../csv-inputs.js';
-import { collectInputs, parseInteger, parsePositiveInteger } from '../inputs.js';
+import { collectInputs, parseInteger, parsePositiveInteger, validated } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
@@ -20,16 +20,6 @@ const RESOLVE_COLUMNS: Column<ResolutionRecord>[] = [
   { header: 'finalAddresses', value: (r) => addresses(r.finalAddresses) },
   { header: 'error', value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '') },
 ];
-
-/** Checks --resolver and --proxy before any work, so that a typo is a usage error and not 1,000 failed records. */
-function validated<T>(parse: (spec: string) => T, spec: string | undefined, option: string): void {
-  if (spec === undefined) return;
-  try {
-    parse(spec);
-  } catch (error) {
-    throw new VigieError('usage', `${option}: ${(error as Error).message}`, ExitCode.usage);
-  }
-}
 
 async function readInputs(urls: string[], options: { from?: string; column?: string }): Promise<string[]> {
   const { column } = options;
