@@ -1,3 +1,4 @@
+import { isoNow } from '../core/clock.js';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -68,7 +69,7 @@ function errorRecord(path: string, error: unknown): HashRecord {
   return { path, error: describeError(error), ...observed({ tool: TOOL }) };
 }
 
-const observed = (producer: Producer) => ({ observedAt: new Date().toISOString(), producer });
+const observed = (producer: Producer) => ({ observedAt: isoNow(), producer });
 
 const digestNames = (options: HashOptions) =>
   options.algorithms.filter((name): name is DigestName => (DIGEST_NAMES as readonly string[]).includes(name));

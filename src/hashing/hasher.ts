@@ -1,3 +1,4 @@
+import { isoNow } from '../core/clock.js';
 import { availableParallelism } from 'node:os';
 import { untilAborted } from '../core/abort.js';
 import { mapOrdered } from '../core/concurrency.js';
@@ -6,7 +7,8 @@ import type { MediaHasher } from '../core/media-hasher.js';
 import { TOOL } from '../core/producer.js';
 import type { HashRecord } from '../core/records.js';
 import type { SignalName } from '../core/signals/index.js';
-import { compiledModuleUrl, WorkerPool } from '../core/worker-pool.js';
+import { describeError } from '../core/errors.js';
+import { clampWorkers, compiledModuleUrl, WorkerPool } from '../core/worker-pool.js';
 import { hashBytes, hashFile, type HashOptions } from './hash-file.js';
 
 /** How a Hasher decodes and how many files it hashes at once; the algorithms are chosen per call. */
@@ -35,7 +37,7 @@ export class Hasher implements MediaHasher {
   private closed = false;
 
   constructor(private readonly options: HasherOptions = {}) {
-    this.jobs = Math.max(1, options.jobs ?? availableParallelism());
+    this.jobs = clampWorkers(options.jobs ?? availableParallelism()).size;
   }
 
   /** One record per path, in input order; see MediaHasher. Paths are files (directories: see `hashEntries`). */
@@ -59,7 +61,7 @@ export class Hasher implements MediaHasher {
     const abort = signal && this.jobs > 1 ? sharedAbortFlag(signal) : undefined;
     try {
       yield* mapOrdered(untilAborted(entries, signal), this.jobs * 2, async (entry) => {
-        if (entry.error) return { path: entry.path, error: entry.error, observedAt: new Date().toISOString(), producer: { tool: TOOL } };
+        if (entry.error) return { path: entry.path, error: entry.error, ...observed() };
         return this.run({ path: entry.path, options, abort: abort?.flag }, () => hashFile(entry.path, options, signal));
       });
     } finally {
@@ -97,9 +99,12 @@ export class Hasher implements MediaHasher {
     if (this.closed) throw new Error('this Hasher is closed');
     if (this.jobs === 1) return here();
     this.pool ??= new WorkerPool<HashTask, HashRecord>(compiledModuleUrl(import.meta.url, './hash-worker.js'), this.jobs);
-    return this.pool.run(task);
+    // A worker that crashes (worker-crashed) fails only this file's record: the pool replaces it, the batch goes on.
+    return this.pool.run(task).catch((error: unknown): HashRecord => ({ path: task.path, error: describeError(error), ...observed() }));
   }
 }
+
+const observed = () => ({ observedAt: isoNow(), producer: { tool: TOOL } });
 
 async function* asEntries(paths: AsyncIterable<string> | Iterable<string>): AsyncGenerator<WalkEntry> {
   for await (const path of paths) yield { path };

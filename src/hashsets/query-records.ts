@@ -1,3 +1,4 @@
+import { isoNow } from '../core/clock.js';
 import { basename } from 'node:path';
 import type { HashRecord, VideoFrameHash } from '../core/records.js';
 import { TOOL } from '../core/producer.js';
@@ -5,7 +6,7 @@ import type { FormatName } from './formats/index.js';
 import { readList } from './import.js';
 
 /** When and by what a list entry was read: a list carries no image or stream facts, so those stay absent. */
-const read = () => ({ observedAt: new Date().toISOString(), producer: { tool: TOOL } });
+const read = () => ({ observedAt: isoNow(), producer: { tool: TOOL } });
 const size = (bytes: number | undefined) => (bytes === undefined ? {} : { bytes });
 
 /**

@@ -1,3 +1,4 @@
+import { isoNow } from '../core/clock.js';
 import { isIP } from 'node:net';
 import { abandonOnAbort } from '../core/abort.js';
 import { describeError, type ErrorInfo } from '../core/errors.js';
@@ -45,7 +46,7 @@ export class HostingLookup {
    * aborted `signal` makes no further request (the record's error is `aborted`).
    */
   async lookup(input: string | ResolutionRecord, options: { signal?: AbortSignal } = {}): Promise<HostingInfo> {
-    const started = new Date().toISOString();
+    const started = isoNow();
     let target: GeoTarget;
     try {
       target = typeof input === 'string' ? parseTarget(input) : targetOfResolution(input);

@@ -5,12 +5,14 @@
  */
 import { isIP } from 'node:net';
 import { Client, errors as undiciErrors } from 'undici';
+import { isoNow, type Clock } from '../core/clock.js';
 import type { KeyedLimiter } from '../core/concurrency.js';
 import type { ErrorInfo, Hop } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { ConnectError, openConnection, type Connection, type ProxySpec } from './connect.js';
 import { discardBody, readCapped } from './body.js';
 import { findMetaRefresh } from './html.js';
+import { HTTP_MAX_HOPS, HTTP_TIMEOUT_MS, HTTP_USER_AGENT } from './settings.js';
 import { MAX_URL_LENGTH } from './url.js';
 
 export interface HttpOptions {
@@ -35,6 +37,8 @@ export interface HttpOptions {
   allowPrivate?: boolean;
   /** Aborts the request in flight and ends the chain (`aborted`). */
   signal?: AbortSignal;
+  /** Where hop timestamps come from. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface Chain {
@@ -45,11 +49,11 @@ export interface Chain {
 }
 
 export const DEFAULT_HTTP_OPTIONS = {
-  timeoutMs: 10_000,
-  maxHops: 20,
+  timeoutMs: HTTP_TIMEOUT_MS.default,
+  maxHops: HTTP_MAX_HOPS.default,
   maxBodyBytes: 256 * 1024,
   maxHeaderBytes: 16 * 1024,
-  userAgent: 'Mozilla/5.0 (compatible; vigie-resolve/0.1; +https://github.com/vigie)',
+  userAgent: HTTP_USER_AGENT.default,
 } satisfies Partial<HttpOptions>;
 
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
@@ -84,7 +88,7 @@ interface HopOutcome {
 
 /** One request to one address (or through the proxy). */
 async function request(url: URL, address: string | undefined, options: HttpOptions): Promise<HopOutcome> {
-  const hop: Hop = { url: url.href, timestamp: new Date().toISOString() };
+  const hop: Hop = { url: url.href, timestamp: isoNow(options.clock) };
   const tls = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let connection: Connection | undefined;
@@ -161,13 +165,13 @@ const RETRY_NEXT_ADDRESS = new Set(['connect-failed', 'timeout']);
  * The one check, for `vigie resolve` and triage alike, that keeps requests off addresses that are not public; the
  * hop that would have gone there is recorded with the address, its scope and the reason, and nothing is sent.
  */
-export function privateAddressHop(url: URL, addresses: string[]): Hop | undefined {
+export function privateAddressHop(url: URL, addresses: string[], clock?: Clock): Hop | undefined {
   const scopes = addresses.map((address) => ({ address, scope: classifyAddress(address) }));
   if (scopes.length === 0 || scopes.some(({ scope }) => scope === 'public')) return undefined;
   const [{ address, scope }] = scopes;
   return {
     url: url.href,
-    timestamp: new Date().toISOString(),
+    timestamp: isoNow(clock),
     ip: address,
     scope,
     error: { code: 'private-address', message: `${url.host} is at ${address} (${scope}): not requested (--allow-private requests it)` },
@@ -180,7 +184,7 @@ async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
   const literal = isIP(hostname) !== 0;
   // Through a proxy the proxy resolves names; an address literal is still ours to refuse.
   if (options.proxy) {
-    const refused = literal && !options.allowPrivate ? privateAddressHop(url, [hostname]) : undefined;
+    const refused = literal && !options.allowPrivate ? privateAddressHop(url, [hostname], options.clock) : undefined;
     return refused ? { hop: refused } : request(url, undefined, options);
   }
   let addresses: string[];
@@ -188,13 +192,13 @@ async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
   else {
     const resolved = await options.resolveHost(hostname);
     if (resolved.addresses.length === 0) {
-      const error = resolved.error ?? { code: 'no-address', message: `${hostname} has no address` };
-      return { hop: { url: url.href, timestamp: new Date().toISOString(), error: { code: `dns-${error.code}`, message: error.message } } };
+      const error = resolved.error ?? { code: 'dns-no-address' as const, message: `${hostname} has no address` };
+      return { hop: { url: url.href, timestamp: isoNow(options.clock), error } };
     }
     addresses = resolved.addresses.map((entry) => entry.address);
   }
   if (!options.allowPrivate) {
-    const refused = privateAddressHop(url, addresses);
+    const refused = privateAddressHop(url, addresses, options.clock);
     if (refused) return { hop: refused };
     // A name with public and inward addresses (a DNS rebinding set-up) is requested on the public ones only.
     addresses = addresses.filter((address) => classifyAddress(address) === 'public');

@@ -2,7 +2,7 @@
  * The `vigie resolve` pipeline for one URL (clean → DNS → HTTP chain → final addresses) and for a batch (bounded
  * concurrency, per-host limits, a DNS cache shared by the batch so that one host is asked once).
  */
-import { untilAborted } from '../core/abort.js';
+import { isoNow, type Clock } from '../core/clock.js';
 import { KeyedLimiter, mapOrdered } from '../core/concurrency.js';
 import { describeError } from '../core/errors.js';
 import { TOOL } from '../core/producer.js';
@@ -11,6 +11,7 @@ import { classifyAddress } from './addresses.js';
 import { parseProxy } from './connect.js';
 import { lookupRecords, resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
 import { abortedError, DEFAULT_HTTP_OPTIONS, followChain, type HttpOptions } from './http.js';
+import { RESOLVE_JOBS } from './settings.js';
 import { cleanUrl } from './url.js';
 
 export interface ResolveOptions {
@@ -33,6 +34,8 @@ export interface ResolveOptions {
   allowPrivate?: boolean;
   /** Stops the batch: no new URL starts, requests in flight are abandoned, and the iteration throws the reason. */
   signal?: AbortSignal;
+  /** Where `observedAt` and hop timestamps come from (tests fix it). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** The input echoed into the record is capped, so a hostile megabyte does not come back out. */
@@ -71,6 +74,7 @@ export class Resolver {
       userAgent: options.userAgent ?? DEFAULT_HTTP_OPTIONS.userAgent,
       proxy: options.proxy ? parseProxy(options.proxy) : undefined,
       allowPrivate: options.allowPrivate,
+      clock: options.clock,
     };
   }
 
@@ -88,7 +92,7 @@ export class Resolver {
       input: input.length > MAX_ECHOED_INPUT ? `${input.slice(0, MAX_ECHOED_INPUT)}…` : input,
       flags: [],
       hops: [],
-      observedAt: new Date().toISOString(),
+      observedAt: isoNow(this.options.clock),
       producer: { tool: TOOL },
     };
     try {
@@ -114,7 +118,7 @@ export class Resolver {
     if (!skipDns) {
       record.dns = await this.recordsOf(asciiHost, registrableDomain);
       if (record.dns.error && record.dns.addresses.length === 0) {
-        record.error = { code: `dns-${record.dns.error.code}`, message: record.dns.error.message };
+        record.error = record.dns.error;
       }
     }
     let finalUrl = url;
@@ -165,6 +169,5 @@ export async function* resolveBatch(
   options: ResolveOptions = {},
 ): AsyncGenerator<ResolutionRecord> {
   const resolver = new Resolver(options);
-  yield* mapOrdered(untilAborted(inputs, options.signal), options.jobs ?? 8, (input) => resolver.resolve(input));
-  options.signal?.throwIfAborted();
+  yield* mapOrdered(inputs, options.jobs ?? RESOLVE_JOBS.default, (input) => resolver.resolve(input), options.signal);
 }

@@ -133,7 +133,7 @@ describe('bad input gives a clear per-file result', () => {
     }
     expect(entries.map((entry) => entry.error?.code)).toEqual(['not-found', 'not-a-file', 'symlink-loop']);
     expectError(await hash('pipe.png'), 'not-a-file');
-    expectError(await hash('missing.jpg'), 'enoent');
+    expectError(await hash('missing.jpg'), 'not-found');
   });
 
   it('a whole directory of bad files: one record per file, in order, none crashes the batch (2 worker threads)', async () => {

@@ -35,6 +35,7 @@ describe('layering lint rule', () => {
     ['src/cli/commands/x.ts', "import { hashBatch } from '../../hashing/index.js';"],
     ['src/cli/commands/x.ts', "import { collectInputs } from '../inputs.js';"],
     ['src/triage/x.ts', "import { resolveUrl } from '../net/index.js';"],
+    ['src/cli/x.ts', "import { DNS_TIMEOUT_MS } from '../net/settings.js';"],
     ['src/index.ts', "export * from './net/index.js';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await layeringMessages(file, code)).toEqual([]);
