@@ -132,6 +132,21 @@ export const ERROR_CODES = {
   'too-many-referrals': { retryable: false },
   /** Every DNS, RDAP and WHOIS lookup of a geo target failed: only the local GeoIP answer is known. */
   'lookups-failed': { retryable: true },
+  // Case store
+  'case-not-file': { retryable: false },
+  'case-not-sqlite': { retryable: false },
+  'case-not-vigie': { retryable: false },
+  'case-bad-version': { retryable: false },
+  'case-newer-schema': { retryable: false },
+  'case-open-failed': { retryable: false },
+  /** Another process holds the case file's write lock past the busy timeout. */
+  'case-busy': { retryable: true },
+  'case-unreachable': { retryable: true },
+  'case-no-analyst': { retryable: false },
+  'case-no-category': { retryable: false },
+  'case-unknown-report': { retryable: false },
+  'case-unknown-url': { retryable: false },
+  'case-unknown-media': { retryable: false },
 } as const satisfies Record<string, { retryable: boolean }>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
