@@ -38,3 +38,6 @@ export { TOOL, VIGIE_VERSION } from './core/producer.js';
 export { decodeEntities } from './core/html-entities.js';
 // Case store (issue 14): the triage pipeline's SQLite/PostgreSQL store; drivers load only when a case is opened.
 export * from './triage/index.js';
+// Notices (issue 13): the Notice record, case input, routing, assembly, validation, renderers, bundles.
+export * from './core/notice.js';
+export * from './notices/index.js';

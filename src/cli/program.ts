@@ -44,6 +44,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),
   },
   {
+    name: 'notice',
+    summary: 'draft notices: host takedown, registrar, PHAROS report, INHOPE/ICCAM referral',
+    load: () => import('./commands/notice/index.js').then((module) => module.registerNotice),
+  },
+  {
     name: 'config',
     summary: 'the effective configuration and where each value comes from',
     load: () => import('./commands/config.js').then((module) => module.registerConfig),
