@@ -65,7 +65,7 @@ try {
   await listening('127.0.0.1', webPort);
   await listening('127.0.0.1', dnsPort);
   await listening('127.0.0.1', slowPort);
-  const options = { dns: { resolver: `127.0.0.1:${dnsPort}`, timeoutMs: 2000 }, perHost: 32 };
+  const options = { dns: { resolver: `127.0.0.1:${dnsPort}`, timeoutMs: 2000 }, perHost: 32, allowPrivate: true };
   const run = async (jobs, port) => {
     const urls = Array.from({ length: COUNT }, (_, i) => `http://web.bench.example:${port}/r?i=${i}`);
     globalThis.gc?.();

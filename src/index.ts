@@ -37,6 +37,9 @@ export * from './matching/settings.js';
 export * from './net/settings.js';
 export { systemClock, manualClock, isoNow, type Clock } from './core/clock.js';
 export { neutraliseFormula, restoreFormula } from './core/csv-formula.js';
+// net/hashing reshape (issues 11, 12, 14): what records carry about their producer; the one HTML entity decoder.
+export { TOOL, VIGIE_VERSION } from './core/producer.js';
+export { decodeEntities } from './core/html-entities.js';
 // Case store (issue 14): the triage pipeline's SQLite/PostgreSQL store; drivers load only when a case is opened.
 export * from './triage/index.js';
 // Notices (issue 13): the Notice record, case input, routing, assembly, validation, renderers, bundles.

@@ -5,13 +5,21 @@ import { parsePathList } from '../core/files.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../core/signals/index.js';
 
 /**
+ * The items of a list file or of stdin, one per line, as people keep them: blank lines and `# comment` lines skipped
+ * (a path that really starts with `#` can be given as `./#name`), the CR of CRLF files dropped.
+ */
+export function listItems(text: string): string[] {
+  return parsePathList(text).filter((line) => !line.trimStart().startsWith('#'));
+}
+
+/**
  * The inputs a command was given: its arguments, where `-` stands for the items on stdin, plus the items of
- * `--from <file>`. Both lists are one item per line unless `parseList` reads them otherwise (a CSV column).
+ * `--from <file>`. Both lists are read by `listItems` unless `parseList` reads them otherwise (a CSV column).
  */
 export async function collectInputs(
   args: string[],
   from: string | undefined,
-  parseList: (text: string) => string[] = parsePathList,
+  parseList: (text: string) => string[] = listItems,
 ): Promise<string[]> {
   const items: string[] = [];
   for (const arg of args) {
@@ -61,4 +69,14 @@ export function parseThresholds(text: string): Partial<Record<SignalName, number
     thresholds[parseSignal(signal)] = bits;
   }
   return thresholds;
+}
+
+/** Checks an option's value before any work (`--resolver`, `--proxy`), so that a typo is a usage error, not 1,000 failed records. */
+export function validated<T>(parse: (spec: string) => T, spec: string | undefined, option: string): void {
+  if (spec === undefined) return;
+  try {
+    parse(spec);
+  } catch (error) {
+    throw new VigieError('usage', `${option}: ${(error as Error).message}`, ExitCode.usage);
+  }
 }

@@ -12,8 +12,11 @@ import {
 import { HASH_JOBS } from '../hashing/settings.js';
 import { parsePositiveInteger } from './inputs.js';
 
-/** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
-export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick'];
+/**
+ * What `-a` accepts. A video gets its frame hashes (vPDQ) whenever any perceptual hash is asked for (`pdq`, `vpdq`,
+ * `blockhash`); with cryptographic hashes only, nothing is decoded: no sharp, no ffmpeg.
+ */
+export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq', 'blockhash', 'blockhash-quick', 'vpdq'];
 
 export function parseAlgorithms(list: string): SignalName[] {
   const names = list

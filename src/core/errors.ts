@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   aborted: { retryable: true },
   // Files
   'not-found': { retryable: false },
+  /** The paths given hold no file at all (`vigie hash emptydir/`). */
+  'nothing-found': { retryable: false },
   unreadable: { retryable: false },
   unwritable: { retryable: false },
   'permission-denied': { retryable: false },
@@ -114,6 +116,8 @@ export const ERROR_CODES = {
   'bad-redirect': { retryable: false },
   'redirect-loop': { retryable: false },
   'too-many-redirects': { retryable: false },
+  /** The host is (or redirects to) a loopback, private, link-local or reserved address: not requested. */
+  'private-address': { retryable: false },
   'bad-proxy': { retryable: false },
   'proxy-failed': { retryable: true },
   'http-error': { retryable: true },
@@ -126,6 +130,8 @@ export const ERROR_CODES = {
   'no-server': { retryable: false },
   'referral-loop': { retryable: false },
   'too-many-referrals': { retryable: false },
+  /** Every DNS, RDAP and WHOIS lookup of a geo target failed: only the local GeoIP answer is known. */
+  'lookups-failed': { retryable: true },
   // Case store
   'case-not-file': { retryable: false },
   'case-not-sqlite': { retryable: false },

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from './errors.js';
+import type { Producer } from './producer.js';
 
 /**
  * Where a URL, domain or address is hosted and whom to notify: the record `vigie geo` writes (one per target) and the
@@ -18,11 +19,16 @@ export interface HostingInfo {
   kind: 'url' | 'domain' | 'ip';
   /** The host name of a URL or the domain itself; absent for an IP address. */
   host?: string;
-  /** The registrable domain of `host` (public-suffix aware), which registries and registrars know about. */
-  domain?: string;
+  /**
+   * The host's registrable domain by the public suffix list WITH its private suffixes (`alice.blogspot.com`): who
+   * controls the content, the same as ResolutionRecord's `registrableDomain`.
+   */
+  registrableDomain?: string;
+  /** The domain the registry knows (ICANN suffixes only: `blogspot.com`); `registration` is about this one. */
+  registryDomain?: string;
   /** Every address the host resolved to (or the IP itself), each located on its own. */
   addresses: AddressInfo[];
-  /** Registration of `domain`: registrar, registrant, dates. */
+  /** Registration of `registryDomain`: registrar, registrant, dates. */
   registration?: DomainRegistration;
   /**
    * Abuse contacts, best first: the network holder's (the host, who can take content down) before the registrar's
@@ -38,7 +44,14 @@ export interface HostingInfo {
   credits: string[];
   /** Things an analyst should know (an `rwhois://` referral not followed, a database that does not cover IPv6…). */
   warnings?: string[];
-  /** Set when the target itself could not be handled (not a URL/domain/IP, no address); the batch goes on. */
+  /** When the lookup started (UTC). */
+  observedAt: string;
+  /** The vigie version and the GeoIP databases asked, with their build dates. */
+  producer: Producer;
+  /**
+   * Set when the target could not be handled (not a URL/domain/IP: `bad-target`; no address: `no-address`) or when
+   * every registry lookup failed (`lookups-failed`: whatever the record holds is incomplete); the batch goes on.
+   */
   error?: ErrorInfo;
 }
 

@@ -1,3 +1,4 @@
+import type { Producer } from './producer.js';
 import type { Category } from './categories.js';
 import type { ErrorInfo } from './errors.js';
 import type { Provenance } from './hashset.js';
@@ -58,15 +59,15 @@ export interface MatchRecord {
   warnings?: string[];
   /** When the input was matched (UTC, ISO 8601). */
   observedAt: string;
-  /** What matched it: `vigie <version>`. */
-  producer: string;
+  /** What matched it (the tool version). */
+  producer: Producer;
 }
 
 export interface MatchErrorRecord {
   path: string;
   error: ErrorInfo;
   observedAt?: string;
-  producer?: string;
+  producer?: Producer;
 }
 
 export type MatchOutput = MatchRecord | MatchErrorRecord;

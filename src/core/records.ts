@@ -1,5 +1,8 @@
 import type { ErrorInfo } from './errors.js';
+import type { Producer } from './producer.js';
 import type { SignalName } from './signals/index.js';
+
+export type { Producer };
 
 /** Hashes of one file, lowercase hex, keyed by signal name; only the ones computed are present. */
 export type Hashes = Partial<Record<SignalName, string>>;
@@ -17,18 +20,32 @@ export const DIHEDRAL_VARIANTS = [
 ] as const;
 export type DihedralVariant = (typeof DIHEDRAL_VARIANTS)[number];
 
-/** `vigie hash` output for an image. The JSON Lines form is this object as is. */
-export interface ImageHashRecord {
+/**
+ * What every hash record carries: the file (or the label of bytes hashed from memory, or `<list>:<line>` for a hash
+ * read from a list), when it was hashed and by what. Fields a source cannot give (a list has no image size) are
+ * absent, never zero or empty.
+ */
+export interface HashRecordBase {
   path: string;
+  /** When the hashing finished (UTC ISO 8601, `…Z`). */
+  observedAt: string;
+  /** Tool version, and for perceptual hashes the decoder version (DECODER_VERSION). */
+  producer: Producer;
+}
+
+/** `vigie hash` output for an image. The JSON Lines form is this object as is. */
+export interface ImageHashRecord extends HashRecordBase {
   media: 'image';
-  bytes: number;
-  width: number;
-  height: number;
+  /** File size; absent for a hash that came from a list without it. */
+  bytes?: number;
+  /** Pixel size as decoded; absent when the image was not decoded (a hash from a list). */
+  width?: number;
+  height?: number;
   hashes: Hashes;
   /** PDQ quality 0–100, present when PDQ was computed. Hashes under 50 should not be matched on. */
-  pdq_quality?: number;
+  pdqQuality?: number;
   /** The 8 PDQ variants in DIHEDRAL_VARIANTS order, present with `--dihedral`. */
-  pdq_dihedral?: string[];
+  pdqDihedral?: string[];
   /** Things an analyst should know about how the file was read (e.g. only the first frame of an animation). */
   warnings?: string[];
 }
@@ -43,33 +60,37 @@ export interface VideoFrameHash {
   quality: number;
 }
 
-/** `vigie hash` output for a video. */
-export interface VideoHashRecord {
-  path: string;
+/**
+ * `vigie hash` output for a video. The stream facts and frames are present when the video was decoded; when only
+ * cryptographic hashes were asked for (or the hashes came from a list), whatever was not measured is absent.
+ */
+export interface VideoHashRecord extends HashRecordBase {
   media: 'video';
-  bytes: number;
-  width: number;
-  height: number;
-  duration: number;
-  fps: number;
-  codec: string;
+  bytes?: number;
+  width?: number;
+  height?: number;
+  /** Seconds. */
+  duration?: number;
+  fps?: number;
+  /** ffprobe's codec name, e.g. `h264`. */
+  codec?: string;
   /** Cryptographic hashes of the file itself. */
   hashes: Hashes;
-  frames: VideoFrameHash[];
+  /** PDQ hashes of the frames (vPDQ); absent when the video was not decoded. */
+  frames?: VideoFrameHash[];
   warnings?: string[];
 }
 
 /** A file that is neither an image nor a video: only its cryptographic hashes. */
-export interface OtherHashRecord {
-  path: string;
+export interface OtherHashRecord extends HashRecordBase {
   media: 'other';
-  bytes: number;
+  bytes?: number;
   hashes: Hashes;
   warnings?: string[];
 }
 
-/** A file that could not be hashed; the batch goes on without it. */
-export interface HashErrorRecord {
+/** A file that could not be hashed (or an input line that could not be read); the batch goes on without it. */
+export interface HashErrorRecord extends Partial<HashRecordBase> {
   path: string;
   error: ErrorInfo;
 }

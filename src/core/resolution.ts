@@ -3,6 +3,7 @@
  * part of the contract; the JSON Lines output is this object as is. Times are UTC ISO 8601 (`…Z`).
  */
 import type { ErrorInfo } from './errors.js';
+import type { Producer } from './producer.js';
 
 export type { ErrorInfo };
 
@@ -20,7 +21,8 @@ export type AddressScope = 'public' | 'private' | 'loopback' | 'link-local' | 'u
  * - `shortener`: the host is a known URL shortener (data/shorteners.txt)
  * - `userinfo`: the URL carries `user:password@` (a classic disguise: `https://bank.com@evil.example/`)
  * - `non-default-port`: an explicit port other than 80/443
- * - `private-address`: some address reached (DNS or HTTP) is loopback, private, link-local or reserved
+ * - `private-address`: some address found (DNS or HTTP) is loopback, private, link-local or reserved; such an address is
+ *   not requested unless `--allow-private` (the hop says so with the error `private-address`)
  */
 export type UrlFlag =
   | 'defanged'
@@ -142,7 +144,9 @@ export interface ResolutionRecord {
   /** Addresses of the final URL's host (with `--no-http`, the input host's); empty through a proxy. */
   finalAddresses?: ResolvedAddress[];
   /** When resolution started (UTC). */
-  resolvedAt: string;
+  observedAt: string;
+  /** The vigie version that resolved it. */
+  producer: Producer;
   /** Set when the URL could not be resolved to an answer (bad input, DNS failure, HTTP failure); the batch goes on. */
   error?: ErrorInfo;
 }

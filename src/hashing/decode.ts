@@ -6,17 +6,17 @@
  * - alpha is kept for blockhash (a fully transparent pixel counts as white) and dropped, not composited, for PDQ;
  * - grey is used as luma directly; 16-bit samples are clipped to 255; Adobe CMYK is converted as CImg does.
  */
+import { isMainThread } from 'node:worker_threads';
 import sharp, { type Metadata } from 'sharp';
 import { VigieError } from '../core/errors.js';
 import type { PixelImage } from './pdq-kernel.js';
-import { HASH_MAX_PIXELS } from './settings.js';
 
-export const DECODER_VERSION = 1;
-
-/** The image pixel limit's default (the `hash.maxPixels` setting; `--max-pixels` changes it). */
-export const DEFAULT_MAX_PIXELS = HASH_MAX_PIXELS.default;
+export { DECODER_VERSION, DEFAULT_MAX_PIXELS } from './decoder.js';
+import { DEFAULT_MAX_PIXELS } from './decoder.js';
 
 sharp.cache(false);
+// One libvips thread per hashing worker: the pool already keeps every core busy.
+if (!isMainThread) sharp.concurrency(1);
 
 export interface ImageInfo {
   format: string;

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { EnvironmentCheck } from '../core/environment.js';
 import { describeError } from '../core/errors.js';
 import { kernelModule } from './pdq-kernel.js';
@@ -15,6 +14,8 @@ function checkPdqKernel(): EnvironmentCheck {
 
 /** The image decoder and the formats it reads, and PDQ's kernel. */
 export async function checkImageSupport(): Promise<EnvironmentCheck[]> {
+  // Loaded here, not at the top: this module is part of src/hashing's public entry, which must not load sharp.
+  const { default: sharp } = await import('sharp');
   const formats = Object.values(sharp.format)
     .filter((format) => format.input.file)
     .map((format) => format.id);

@@ -10,10 +10,10 @@ import {
   type ImageSource,
   type RgbaImage,
 } from './decode.js';
+import type { ImageSignalName } from './decoder.js';
 import { pdqFromPixels } from './pdq.js';
 
-export const IMAGE_SIGNALS = ['pdq', 'blockhash', 'blockhash-quick'] as const;
-export type ImageSignalName = (typeof IMAGE_SIGNALS)[number];
+export { IMAGE_SIGNALS, type ImageSignalName } from './decoder.js';
 
 export interface ImageHashOptions extends DecodeOptions {
   signals: readonly ImageSignalName[];

@@ -1,8 +1,14 @@
+import { isoNow } from '../core/clock.js';
 import { basename } from 'node:path';
 import type { HashRecord, VideoFrameHash } from '../core/records.js';
 import type { SignalName } from '../core/signals/index.js';
+import { TOOL } from '../core/producer.js';
 import type { FormatName } from './formats/index.js';
 import { readList } from './import.js';
+
+/** When and by what a list entry was read: a list carries no image or stream facts, so those stay absent. */
+const read = () => ({ observedAt: isoNow(), producer: { tool: TOOL } });
+const size = (bytes: number | undefined) => (bytes === undefined ? {} : { bytes });
 
 /**
  * A hash list of any supported format read as match queries: one `{ path: "<file>:<line>", hashes }` record per
@@ -26,12 +32,12 @@ export async function* readListAsHashRecords(
     const where = `${name}:${entry.provenance?.line ?? '?'}`;
     const hashes = { [entry.signal]: entry.hash };
     yield entry.signal === 'pdq' && entry.quality !== undefined
-      ? { path: where, media: 'image', bytes: entry.fileSize ?? 0, width: 0, height: 0, hashes, pdq_quality: entry.quality }
-      : { path: where, media: 'other', bytes: entry.fileSize ?? 0, hashes };
+      ? { path: where, ...read(), media: 'image', ...size(entry.fileSize), hashes, pdqQuality: entry.quality }
+      : { path: where, ...read(), media: 'other', ...size(entry.fileSize), hashes };
   }
   if (frames.length > 0) {
     const duration = Math.max(...frames.map((frame) => frame.timestamp));
-    yield { path: name, media: 'video', bytes: 0, width: 0, height: 0, duration, fps: 0, codec: '', hashes: {}, frames };
+    yield { path: name, ...read(), media: 'video', duration, hashes: {}, frames };
   }
   for (const skipped of context.skipped) {
     yield { path: `${name}:${skipped.line}`, error: { code: 'bad-list-line', message: skipped.reason } };

@@ -2,7 +2,7 @@ import { isoNow, type Clock } from '../core/clock.js';
 import { ExitCode, VigieError } from '../core/errors.js';
 import type { HashSetVideo, LoadedHashSet } from '../core/hashset.js';
 import { hexToBytes } from '../core/hex.js';
-import { toolProducer } from '../core/producer.js';
+import { TOOL, type Producer } from '../core/producer.js';
 import type { MatchErrorRecord, MatchOutput } from '../core/match.js';
 import { DIHEDRAL_VARIANTS, isHashError, type DihedralVariant, type HashRecord } from '../core/records.js';
 import { PDQ_MIN_QUALITY, signalType, type SignalName } from '../core/signals/index.js';
@@ -177,8 +177,8 @@ export class Matcher {
   }
 
   /** When and by what a record was made. */
-  private stamp(): { observedAt: string; producer: string } {
-    return { observedAt: isoNow(this.options.clock), producer: toolProducer() };
+  private stamp(): { observedAt: string; producer: Producer } {
+    return { observedAt: isoNow(this.options.clock), producer: { tool: TOOL } };
   }
 
   private indexOf(query: PlannedQuery): HashIndex {

@@ -1,11 +1,15 @@
+import { isoNow } from '../core/clock.js';
 import { isIP } from 'node:net';
+import { abandonOnAbort } from '../core/abort.js';
 import { describeError, type ErrorInfo } from '../core/errors.js';
 import { resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
 import type { AbuseContact, AddressInfo, Disagreement, DomainRegistration, HostingInfo, LookupOutcome } from '../core/hosting.js';
+import { TOOL, type Producer } from '../core/producer.js';
+import type { ResolutionRecord } from '../core/resolution.js';
 import type { GeoIpDatabase } from './geoip.js';
 import type { RdapClient } from './rdap.js';
 import type { RegistryFacts } from './registry-facts.js';
-import { parseTarget, type GeoTarget } from './targets.js';
+import { parseTarget, targetOfResolution, type GeoTarget } from './targets.js';
 import type { WhoisClient } from './whois.js';
 
 /** Name → addresses; `resolveAddresses` from dns.ts unless a caller injects another (tests, a shared cache). */
@@ -28,51 +32,91 @@ export interface HostingLookupOptions {
 /** Finds, for a URL, domain or address, where it is hosted and whom to notify (see HostingInfo). */
 export class HostingLookup {
   private readonly resolve: ResolveAddresses;
+  /** The signal of the lookup each record belongs to (lookups run concurrently on one HostingLookup). */
+  private readonly signals = new WeakMap<HostingInfo, AbortSignal>();
 
   constructor(private readonly options: HostingLookupOptions) {
     this.resolve = options.resolve ?? resolveAddresses;
   }
 
-  async lookup(input: string): Promise<HostingInfo> {
+  /**
+   * Locates a URL, domain or address as typed or pasted (cleaned as `vigie resolve` cleans URLs, `ip:port` accepted),
+   * or the end of a `vigie resolve` record's chain at the addresses it found. Never throws: a target that cannot be
+   * handled, or whose every registry lookup failed (`lookups-failed`: the answer is incomplete), has `error`. An
+   * aborted `signal` makes no further request (the record's error is `aborted`).
+   */
+  async lookup(input: string | ResolutionRecord, options: { signal?: AbortSignal } = {}): Promise<HostingInfo> {
+    const started = isoNow();
     let target: GeoTarget;
     try {
-      target = parseTarget(input);
+      target = typeof input === 'string' ? parseTarget(input) : targetOfResolution(input);
     } catch (error) {
-      return { ...emptyInfo(input.trim().slice(0, 2000), 'domain'), error: describeError(error) };
+      const echoed = (typeof input === 'string' ? input : String(input.input ?? '')).trim().slice(0, 2000);
+      return { ...this.emptyInfo({ target: echoed, kind: 'domain' }, started), error: describeError(error) };
     }
-    const info = emptyInfo(target.target, target.kind);
-    if (target.host) info.host = target.host;
-    if (target.domain) info.domain = target.domain;
+    const info = this.emptyInfo(target, started);
+    if (options.signal) this.signals.set(info, options.signal);
     try {
-      await this.fill(info, target);
+      await this.fill(info, target, options.signal);
     } catch (error) {
       // A bug in one parser must not end a batch of thousands: the target gets an error record instead.
-      info.error = describeError(error);
+      info.error = options.signal?.aborted ? { code: 'aborted', message: 'stopped before the answer (interrupted)' } : describeError(error);
     }
     return info;
   }
 
-  private async fill(info: HostingInfo, target: GeoTarget): Promise<void> {
+  /** The record's frame, keys in reading order: what was asked, then (filled later) what was found, then by what. */
+  private emptyInfo(target: Pick<GeoTarget, 'target' | 'kind' | 'host' | 'registrableDomain' | 'registryDomain'>, observedAt: string): HostingInfo {
+    return {
+      target: target.target,
+      kind: target.kind,
+      ...(target.host && { host: target.host }),
+      ...(target.registrableDomain && { registrableDomain: target.registrableDomain }),
+      ...(target.registryDomain && { registryDomain: target.registryDomain }),
+      addresses: [],
+      abuseContacts: [],
+      disagreements: [],
+      lookups: [],
+      credits: [],
+      observedAt,
+      producer: this.producer,
+    };
+  }
+
+  /** The tool version and every GeoIP database asked, with its build date: a country answer is only as new as that. */
+  private get producer(): Producer {
+    return { tool: TOOL, geoip: this.options.geoip.map((db) => ({ source: db.source, buildDate: db.buildDate.toISOString() })) };
+  }
+
+  private async fill(info: HostingInfo, target: GeoTarget, signal: AbortSignal | undefined): Promise<void> {
     const facts: RegistryFacts[] = [];
     let addresses = target.addresses;
+    signal?.throwIfAborted();
     if (!addresses && target.host) {
-      const resolved = await this.resolve(target.host, { resolver: this.options.resolver }).catch((error: unknown) => ({
+      const host = target.host;
+      const resolved = await abandonOnAbort(() => this.resolve(host, { resolver: this.options.resolver }), signal).catch((error: unknown) => ({
         addresses: [],
         error: describeError(error),
       }));
       addresses = [...new Set(resolved.addresses.map((a) => a.address))];
       info.lookups.push(outcome('dns', target.host, resolved.error ? 'error' : addresses.length ? 'ok' : 'not-found', resolved.error));
     }
+    signal?.throwIfAborted();
     const [addressInfos, registration] = await Promise.all([
       Promise.all((addresses ?? []).map((address) => this.locateAddress(address, info, facts))),
-      target.domain ? this.register(target.domain, info, facts) : undefined,
+      target.registryDomain ? this.register(target.registryDomain, info, facts) : undefined,
     ]);
+    signal?.throwIfAborted();
     info.addresses = addressInfos;
     if (registration) info.registration = registration;
     info.abuseContacts = rankContacts(facts.flatMap((f) => f.contacts));
     info.disagreements = findDisagreements(info, facts);
     info.credits = [...new Set(this.options.geoip.map((db) => db.credit).filter((c): c is string => !!c))];
-    if (info.addresses.length === 0 && !info.registration) {
+    const failed = everyNetworkLookupFailed(info.lookups);
+    if (failed) {
+      // Read alone, a country with an empty abuse column looks like "this network has no abuse contact".
+      info.error = { code: 'lookups-failed', message: `every registry lookup failed (${failed.source}: ${failed.error?.message}): the answer is incomplete` };
+    } else if (info.addresses.length === 0 && !info.registration) {
       info.error = { code: 'no-address', message: `${target.host ?? target.target}: no address and no registration found` };
     }
   }
@@ -166,7 +210,7 @@ export class HostingLookup {
    */
   private async attempt<T>(info: HostingInfo, kind: 'rdap' | 'whois', query: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
-      const result = await run();
+      const result = await abandonOnAbort(run, this.signals.get(info));
       for (const { source, status, cached } of describeAnswer(kind, result)) {
         info.lookups.push({ ...outcome(source, query, status), ...(cached ? { cached } : {}) });
       }
@@ -197,8 +241,13 @@ function describeAnswer(kind: string, result: unknown): { source: string; status
   return entries.map(({ facts, cached }) => ({ source: facts.source || kind, status: facts.notFound ? 'not-found' : 'ok', cached }));
 }
 
-function emptyInfo(target: string, kind: HostingInfo['kind']): HostingInfo {
-  return { target, kind, addresses: [], abuseContacts: [], disagreements: [], lookups: [], credits: [] };
+/**
+ * The first failure when every lookup over the network (DNS, RDAP, WHOIS) failed, none answering: then the GeoIP
+ * country, from a local file, is all the record holds. Lookups skipped (no server for it) do not count.
+ */
+function everyNetworkLookupFailed(lookups: LookupOutcome[]): LookupOutcome | undefined {
+  const network = lookups.filter((lookup) => !lookup.source.startsWith('geoip:') && lookup.status !== 'skipped');
+  return network.length > 0 && network.every((lookup) => lookup.status === 'error') ? network[0] : undefined;
 }
 
 function outcome(source: string, query: string, status: LookupOutcome['status'], error?: ErrorInfo): LookupOutcome {

@@ -1,3 +1,5 @@
+import { decodeEntities } from '../core/html-entities.js';
+
 /** The target of an HTML `<meta http-equiv="refresh" content="N; url=…">`, or undefined. Comments are skipped. */
 export function findMetaRefresh(html: string): string | undefined {
   const text = html.replace(/<!--[\s\S]*?-->/g, '');
@@ -13,15 +15,4 @@ export function findMetaRefresh(html: string): string | undefined {
     if (target) return target;
   }
   return undefined;
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)))
-    .replace(/&#(\d+);/g, (_, decimal: string) => String.fromCodePoint(Math.min(Number(decimal), 0x10ffff)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }

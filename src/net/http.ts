@@ -30,6 +30,13 @@ export interface HttpOptions {
   resolveHost(host: string): Promise<{ addresses: { address: string }[]; error?: ErrorInfo }>;
   /** Caps parallel requests per host. */
   limiter?: KeyedLimiter;
+  /**
+   * Request addresses that are not public (loopback, private, link-local, reserved). Off by default: a reported URL
+   * must not make the hotline's machine probe its own network, so such a hop is recorded and flagged, not requested.
+   */
+  allowPrivate?: boolean;
+  /** Aborts the request in flight and ends the chain (`aborted`). */
+  signal?: AbortSignal;
   /** Where hop timestamps come from. Default: the system clock. */
   clock?: Clock;
 }
@@ -70,6 +77,8 @@ function hopError(error: unknown, timedOut: boolean, timeoutMs: number): ErrorIn
   return { code: 'http-failed', message };
 }
 
+export const abortedError = (): ErrorInfo => ({ code: 'aborted', message: 'stopped before the answer (interrupted)' });
+
 /** Stops a body without reading it; closing the connection afterwards makes undici error it, which is expected. */
 interface HopOutcome {
   hop: Hop;
@@ -108,6 +117,8 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
     timedOut = true;
     abort.abort();
   }, options.timeoutMs);
+  const stop = () => abort.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     const response = await client.request({
       path: `${url.pathname}${url.search}`,
@@ -138,9 +149,10 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
     if (refresh !== undefined) hop.next = 'meta-refresh';
     return { hop, next: refresh };
   } catch (error) {
-    hop.error = hopError(error, timedOut, options.timeoutMs);
+    hop.error = options.signal?.aborted ? abortedError() : hopError(error, timedOut, options.timeoutMs);
     return { hop };
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     clearTimeout(timer);
     connection?.socket.destroy();
     await client.destroy().catch(() => undefined);
@@ -149,12 +161,34 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
 
 const RETRY_NEXT_ADDRESS = new Set(['connect-failed', 'timeout']);
 
-/** One hop: resolve the host with our DNS, then try its addresses in order until one connects. */
+/**
+ * The one check, for `vigie resolve` and triage alike, that keeps requests off addresses that are not public; the
+ * hop that would have gone there is recorded with the address, its scope and the reason, and nothing is sent.
+ */
+export function privateAddressHop(url: URL, addresses: string[], clock?: Clock): Hop | undefined {
+  const scopes = addresses.map((address) => ({ address, scope: classifyAddress(address) }));
+  if (scopes.length === 0 || scopes.some(({ scope }) => scope === 'public')) return undefined;
+  const [{ address, scope }] = scopes;
+  return {
+    url: url.href,
+    timestamp: isoNow(clock),
+    ip: address,
+    scope,
+    error: { code: 'private-address', message: `${url.host} is at ${address} (${scope}): not requested (--allow-private requests it)` },
+  };
+}
+
+/** One hop: resolve the host with our DNS, then try its (public, unless allowed) addresses in order until one connects. */
 async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  if (options.proxy) return request(url, undefined, options);
+  const literal = isIP(hostname) !== 0;
+  // Through a proxy the proxy resolves names; an address literal is still ours to refuse.
+  if (options.proxy) {
+    const refused = literal && !options.allowPrivate ? privateAddressHop(url, [hostname], options.clock) : undefined;
+    return refused ? { hop: refused } : request(url, undefined, options);
+  }
   let addresses: string[];
-  if (isIP(hostname) !== 0) addresses = [hostname];
+  if (literal) addresses = [hostname];
   else {
     const resolved = await options.resolveHost(hostname);
     if (resolved.addresses.length === 0) {
@@ -162,6 +196,12 @@ async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
       return { hop: { url: url.href, timestamp: isoNow(options.clock), error } };
     }
     addresses = resolved.addresses.map((entry) => entry.address);
+  }
+  if (!options.allowPrivate) {
+    const refused = privateAddressHop(url, addresses, options.clock);
+    if (refused) return { hop: refused };
+    // A name with public and inward addresses (a DNS rebinding set-up) is requested on the public ones only.
+    addresses = addresses.filter((address) => classifyAddress(address) === 'public');
   }
   let outcome: HopOutcome | undefined;
   for (const address of addresses) {
@@ -192,6 +232,7 @@ export async function followChain(start: URL, options: HttpOptions): Promise<Cha
   const visited = new Set<string>();
   let current = start;
   while (true) {
+    if (options.signal?.aborted) return { hops, finalUrl: current, error: abortedError() };
     visited.add(current.href);
     const target = current;
     const run = () => fetchHop(target, options);

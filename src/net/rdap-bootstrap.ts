@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { writeFileAtomic } from '../core/atomic.js';
+import { SHIPPED_BOOTSTRAP_DIR } from './data-files.js';
 import { ExitCode, VigieError } from '../core/errors.js';
 import { fetchLimited } from './http-fetch.js';
 import { cidrRange, familyOf, ipToBigInt } from './ip.js';
 import { parseJsonLimited } from './json-limits.js';
 
-/** The IANA RDAP bootstrap files (RFC 9224) shipped in the package, refreshed by `vigie geo --update-bootstrap`. */
-export const SHIPPED_BOOTSTRAP_DIR = fileURLToPath(new URL('../../data/rdap-bootstrap/', import.meta.url));
+export { SHIPPED_BOOTSTRAP_DIR };
 export const IANA_BOOTSTRAP_URL = 'https://data.iana.org/rdap/';
 export const BOOTSTRAP_FILES = ['dns.json', 'ipv4.json', 'ipv6.json', 'asn.json', 'object-tags.json'] as const;
 

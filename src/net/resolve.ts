@@ -5,11 +5,12 @@
 import { isoNow, type Clock } from '../core/clock.js';
 import { KeyedLimiter, mapOrdered } from '../core/concurrency.js';
 import { describeError } from '../core/errors.js';
+import { TOOL } from '../core/producer.js';
 import type { DnsRecords, ResolutionRecord, ResolvedAddress } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { parseProxy } from './connect.js';
 import { lookupRecords, resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
-import { DEFAULT_HTTP_OPTIONS, followChain, type HttpOptions } from './http.js';
+import { abortedError, DEFAULT_HTTP_OPTIONS, followChain, type HttpOptions } from './http.js';
 import { RESOLVE_JOBS } from './settings.js';
 import { cleanUrl } from './url.js';
 
@@ -29,7 +30,11 @@ export interface ResolveOptions {
   jobs?: number;
   /** Parallel requests to one host (batch). */
   perHost?: number;
-  /** Where `resolvedAt` and hop timestamps come from (tests fix it). Default: the system clock. */
+  /** Request loopback, private, link-local and reserved addresses too (see HttpOptions.allowPrivate). */
+  allowPrivate?: boolean;
+  /** Stops the batch: no new URL starts, requests in flight are abandoned, and the iteration throws the reason. */
+  signal?: AbortSignal;
+  /** Where `observedAt` and hop timestamps come from (tests fix it). Default: the system clock. */
   clock?: Clock;
 }
 
@@ -57,7 +62,7 @@ export class Resolver {
   private readonly addressCache = new Map<string, Promise<AddressResolution>>();
   private readonly recordCache = new Map<string, Promise<DnsRecords>>();
   private readonly limiter: KeyedLimiter;
-  private readonly http: Omit<HttpOptions, 'resolveHost' | 'limiter'>;
+  private readonly http: Omit<HttpOptions, 'resolveHost' | 'limiter' | 'signal'>;
 
   constructor(private readonly options: ResolveOptions = {}) {
     this.limiter = new KeyedLimiter(options.perHost ?? 4);
@@ -68,6 +73,7 @@ export class Resolver {
       maxHeaderBytes: options.maxHeaderBytes ?? DEFAULT_HTTP_OPTIONS.maxHeaderBytes,
       userAgent: options.userAgent ?? DEFAULT_HTTP_OPTIONS.userAgent,
       proxy: options.proxy ? parseProxy(options.proxy) : undefined,
+      allowPrivate: options.allowPrivate,
       clock: options.clock,
     };
   }
@@ -80,22 +86,24 @@ export class Resolver {
     return cached(this.recordCache, host, () => lookupRecords(host, zone, this.options.dns));
   }
 
-  async resolve(input: string): Promise<ResolutionRecord> {
+  /** One URL; `signal` (or the batch's) abandons its requests, giving a record with the error `aborted`. */
+  async resolve(input: string, signal = this.options.signal): Promise<ResolutionRecord> {
     const record: ResolutionRecord = {
       input: input.length > MAX_ECHOED_INPUT ? `${input.slice(0, MAX_ECHOED_INPUT)}…` : input,
       flags: [],
       hops: [],
-      resolvedAt: isoNow(this.options.clock),
+      observedAt: isoNow(this.options.clock),
+      producer: { tool: TOOL },
     };
     try {
-      await this.fill(record, input);
+      await this.fill(record, input, signal);
     } catch (error) {
       record.error = describeError(error);
     }
     return inReadingOrder(record);
   }
 
-  private async fill(record: ResolutionRecord, input: string): Promise<void> {
+  private async fill(record: ResolutionRecord, input: string, signal: AbortSignal | undefined): Promise<void> {
     const cleaned = cleanUrl(input);
     if (!cleaned.ok) {
       record.error = cleaned.error;
@@ -114,8 +122,9 @@ export class Resolver {
       }
     }
     let finalUrl = url;
+    if (signal?.aborted && !record.error) record.error = abortedError();
     if (this.options.http !== false && !record.error) {
-      const chain = await followChain(url, { ...this.http, limiter: this.limiter, resolveHost: (host) => this.addressesOf(host) });
+      const chain = await followChain(url, { ...this.http, signal, limiter: this.limiter, resolveHost: (host) => this.addressesOf(host) });
       record.hops = chain.hops;
       finalUrl = chain.finalUrl;
       if (chain.error) record.error = chain.error;
@@ -136,7 +145,7 @@ export class Resolver {
 }
 
 const FIELD_ORDER: (keyof ResolutionRecord)[] = [
-  'input', 'url', 'host', 'registrableDomain', 'flags', 'dns', 'hops', 'finalUrl', 'finalAddresses', 'resolvedAt', 'error',
+  'input', 'url', 'host', 'registrableDomain', 'flags', 'dns', 'hops', 'finalUrl', 'finalAddresses', 'observedAt', 'producer', 'error',
 ];
 
 /** The same record with its keys in the order a person reads a JSON line: what was asked, found, and went wrong. */
@@ -151,11 +160,14 @@ export function resolveUrl(input: string, options?: ResolveOptions): Promise<Res
   return new Resolver(options).resolve(input);
 }
 
-/** Resolves a batch with `jobs` URLs in flight, yielding records in input order. */
-export function resolveBatch(
+/**
+ * Resolves a batch with `jobs` URLs in flight, yielding records in input order. An aborted `signal` starts no new
+ * URL, abandons the requests in flight, and makes the iteration throw its reason after their records.
+ */
+export async function* resolveBatch(
   inputs: AsyncIterable<string> | Iterable<string>,
   options: ResolveOptions = {},
 ): AsyncGenerator<ResolutionRecord> {
   const resolver = new Resolver(options);
-  return mapOrdered(inputs, options.jobs ?? RESOLVE_JOBS.default, (input) => resolver.resolve(input));
+  yield* mapOrdered(inputs, options.jobs ?? RESOLVE_JOBS.default, (input) => resolver.resolve(input), options.signal);
 }

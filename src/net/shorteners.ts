@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { linesOf } from '../core/lines.js';
 
-/** data/shorteners.txt, read once on first use so that analysts can extend it without rebuilding. */
-const LIST_URL = new URL('../../data/shorteners.txt', import.meta.url);
+import { SHORTENERS_URL } from './data-files.js';
+
+/** data/shorteners.txt is read once on first use, so that analysts can extend it without rebuilding. */
 let shorteners: Set<string> | undefined;
 
 function load(): Set<string> {
   shorteners ??= new Set(
-    linesOf(readFileSync(LIST_URL, 'utf8'))
+    linesOf(readFileSync(SHORTENERS_URL, 'utf8'))
       .map((line) => line.trim().toLowerCase())
       .filter((line) => line !== '' && !line.startsWith('#')),
   );

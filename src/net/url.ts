@@ -62,6 +62,13 @@ function unwrap(text: string): string {
         changed = true;
       }
     }
+    // An opening quote or bracket whose partner is gone (eaten with the trailing punctuation of `"http://…",`) or
+    // was never there is not part of the URL.
+    const opener = WRAPPERS.find(([open]) => value.startsWith(open));
+    if (opener && !value.slice(opener[0].length).includes(opener[1])) {
+      value = value.slice(opener[0].length).trim();
+      changed = true;
+    }
     const trimmed = value.replace(TRAILING_PUNCTUATION, '');
     // A closing bracket ends the URL only when it has no partner inside it (Wikipedia's "Foo_(bar)" keeps its own).
     const unbalanced = trimmed.replace(/[)\]]$/, (bracket) => (count(trimmed, bracket === ')' ? '(' : '[') < count(trimmed, bracket) ? '' : bracket));

@@ -512,7 +512,8 @@ function joinResolution(target: CaseTarget, { record, where }: Located<Resolutio
   if (record.host) target.host = record.host.unicode;
   if (record.registrableDomain) target.registrableDomain = record.registrableDomain;
   if (record.finalUrl && record.finalUrl !== target.url) target.finalUrl = record.finalUrl;
-  target.observedAt ??= record.resolvedAt;
+  // `resolvedAt` is how vigie 0.1 named it; records written then are still read.
+  target.observedAt ??= record.observedAt ?? (record as { resolvedAt?: string }).resolvedAt;
   const hop = [...record.hops].reverse().find((h) => h.ip !== undefined);
   if (hop) {
     target.ip = hop.ip!;
@@ -526,7 +527,8 @@ function joinResolution(target: CaseTarget, { record, where }: Located<Resolutio
 
 function joinHosting(target: CaseTarget, { record, where }: Located<HostingInfo>, issues: InputIssue[]): void {
   target.provenance.push(where);
-  if (record.domain) target.registrableDomain ??= record.domain;
+  const domain = record.registrableDomain ?? record.registryDomain;
+  if (domain) target.registrableDomain ??= domain;
   const address = record.addresses.find((a) => a.address === target.ip) ?? record.addresses.find((a) => a.country);
   if (address) {
     target.ip ??= address.address;

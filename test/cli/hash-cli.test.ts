@@ -12,9 +12,20 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const version = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
 
 describe('vigie CLI basics', () => {
-  it('--version prints the package version', async () => {
+  it('--version prints the package version alone (what scripts read; the data versions are in vigie doctor)', async () => {
     const result = await runVigie(['--version']);
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('vigie doctor lists the embedded data versions too', async () => {
+    const result = await runVigie(['doctor', '--json']);
+    const checks = jsonLines<{ name: string; status: string; detail: string }>(result.stdout);
+    const data = checks.filter((check) => check.name.startsWith('data: '));
+    expect(data.map((check) => check.name)).toEqual(['data: decoder', 'data: geoip database', 'data: rdap bootstrap', 'data: public suffix list', 'data: shortener list']);
+    expect(data.every((check) => check.status === 'ok')).toBe(true);
+    expect(data.find((check) => check.name === 'data: public suffix list')?.detail).toMatch(/^tldts \d+\.\d+\.\d+/);
+    expect(data.find((check) => check.name === 'data: rdap bootstrap')?.detail).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(data.find((check) => check.name === 'data: shortener list')?.detail).toMatch(/^\d{4}-\d\d-\d\d /);
   });
 
   it('--help lists the commands and exit codes; hash --help has examples', async () => {
@@ -43,9 +54,9 @@ describe('vigie hash output', () => {
     const result = await runVigie(['hash', '--dihedral', 'samples/shapes.png', 'samples/notes.txt']);
     expect(result.code).toBe(0);
     const [image, other] = jsonLines(result.stdout);
-    expect(Object.keys(image)).toEqual(['path', 'media', 'bytes', 'width', 'height', 'hashes', 'pdq_quality', 'pdq_dihedral']);
+    expect(Object.keys(image)).toEqual(['path', 'media', 'bytes', 'width', 'height', 'hashes', 'pdqQuality', 'pdqDihedral', 'observedAt', 'producer']);
     expect(Object.keys(image.hashes as object)).toEqual(['md5', 'sha1', 'sha256', 'pdq', 'blockhash']);
-    expect(image.pdq_dihedral).toHaveLength(8);
+    expect(image.pdqDihedral).toHaveLength(8);
     expect(other).toMatchObject({ path: 'samples/notes.txt', media: 'other' });
   });
 
@@ -69,7 +80,7 @@ describe('vigie hash output', () => {
       cwd: work,
     });
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toBe('path,media,bytes,width,height,md5,pdq_quality,frames,note');
+    expect(lines[0]).toBe('path,media,bytes,width,height,md5,pdqQuality,frames,note');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^"'=HYPERLINK|^'=HYPERLINK/);
     expect(lines[2]).toMatch(/samples\/text\.png,image,/);
@@ -87,6 +98,15 @@ describe('vigie hash output', () => {
     expect(records[0]).toMatchObject({ path: broken, error: { code: 'corrupt-image' } });
     expect(records[1]).toMatchObject({ media: 'image' });
     expect(existsSync(join(work, '.out.jsonl.tmp'))).toBe(false);
+  });
+
+  it('-f table cuts 64-digit hashes to 16 digits, never MD5 or SHA-1', async () => {
+    // Before: every hash was cut, MD5 and SHA-1 included, so they could not be compared with md5sum's output.
+    const result = await runVigie(['hash', '-a', 'md5,sha1,sha256', '-f', 'table', 'samples/shapes.png']);
+    expect(result.stdout).toContain('b5427e88d6eb7102d5bcfce646cad369');
+    expect(result.stdout).toContain('7d950e68a937a013222d0b6fee28f8c2');
+    expect(result.stdout).toContain('ec1d48d58fe93845…');
+    expect(result.stdout).not.toContain('ec1d48d58fe93845ddf6');
   });
 
   it('a missing input is an error record, exit 3', async () => {

@@ -24,8 +24,8 @@ describe.skipIf(!ffmpegAvailable())('vigie hash on videos', () => {
     const result = await runVigie(['hash', '--frames', 'fps:2', '--vpdq-out', out, '-f', 'jsonl', at('clip.mp4'), at('fake.avi')]);
     expect(result.code).toBe(3);
     const [video, bad] = jsonLines(result.stdout);
-    expect(Object.keys(video)).toEqual(['path', 'media', 'bytes', 'width', 'height', 'duration', 'fps', 'codec', 'hashes', 'frames']);
-    const record = video as unknown as VideoHashRecord;
+    expect(Object.keys(video)).toEqual(['path', 'media', 'bytes', 'width', 'height', 'duration', 'fps', 'codec', 'hashes', 'frames', 'observedAt', 'producer']);
+    const record = video as unknown as Required<VideoHashRecord>;
     expect(record).toMatchObject({ media: 'video', width: 320, height: 180, duration: 4, fps: 25, codec: 'h264' });
     expect(Object.keys(record.hashes)).toEqual(['md5', 'sha1', 'sha256']);
     expect(record.frames.map((f) => f.frame)).toEqual([0, 12, 24, 36, 48, 60, 72, 84, 96]);

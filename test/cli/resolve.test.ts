@@ -41,7 +41,7 @@ describe.skipIf(!dnsmasq)('vigie resolve (CLI, DNS only against dnsmasq)', () =>
     const csv = 'id,reported_url\n1,www.hotline-test.example\n2,"=cmd|calc"\n';
     const result = await runVigie([...common, '-', '--column', 'reported_url', '-f', 'csv'], { input: csv });
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toBe('input,url,domain,flags,addresses,chain,final_url,final_addresses,error');
+    expect(lines[0]).toBe('input,url,domain,flags,addresses,chain,finalUrl,finalAddresses,error');
     expect(lines[1]).toContain('http://www.hotline-test.example/,hotline-test.example,');
     expect(lines[2].startsWith("'=cmd|calc")).toBe(true);
   });

@@ -68,7 +68,7 @@ describe('bad input gives a clear per-file result', () => {
   it('hashes the good control file', async () => {
     const record = (await hash('good.jpg')) as ImageHashRecord;
     expect(record.media).toBe('image');
-    expect(record.pdq_quality).toBeGreaterThan(50);
+    expect(record.pdqQuality).toBeGreaterThan(50);
   });
 
   it.each(['truncated.jpg', 'truncated.png', 'truncated.webp', 'corrupt.jpg'])('%s → corrupt-image', async (name) => {
@@ -107,22 +107,22 @@ describe('bad input gives a clear per-file result', () => {
     const clipped = data.map((v) => (v === 0 ? 0 : 255));
     const expected = pdqFromPixels({ data: clipped, width: info.width, height: info.height, channels: info.channels });
     expect(record.hashes.pdq).toBe(expected.hash);
-    expect(record.pdq_quality).toBe(expected.quality);
+    expect(record.pdqQuality).toBe(expected.quality);
   });
 
   it('a CMYK JPEG and a grey+alpha PNG hash (CMYK exactness is checked on the reference CMYK.jpg)', async () => {
     const cmyk = (await hash('cmyk.jpg')) as ImageHashRecord;
-    expect(cmyk.pdq_quality).toBeGreaterThan(50);
+    expect(cmyk.pdqQuality).toBeGreaterThan(50);
     const grey = (await hash('grey-alpha.png')) as ImageHashRecord;
     expect(grey.media).toBe('image');
-    expect(grey.pdq_quality).toBeGreaterThan(50);
+    expect(grey.pdqQuality).toBeGreaterThan(50);
     const greySource = (await hashFile(join(dir, 'grey.png'), ALL)) as ImageHashRecord;
     expect(hammingDistanceHex(grey.hashes.pdq as string, greySource.hashes.pdq as string)).toBe(0);
   });
 
   it('an image under 5x5 pixels gets the all-zero PDQ hash of quality 0, as the reference', async () => {
     const record = (await hash('tiny.png')) as ImageHashRecord;
-    expect(record.pdq_quality).toBe(0);
+    expect(record.pdqQuality).toBe(0);
     expect(record.hashes.pdq).toBe('0'.repeat(64));
   });
 

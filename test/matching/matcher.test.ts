@@ -21,7 +21,8 @@ const pdqAt = (bits: number) => {
   return Buffer.from(bytes).toString('hex');
 };
 const image = (hashes: Record<string, string>, extra: object = {}): HashRecord =>
-  ({ path: 'x.jpg', media: 'image', bytes: 1, width: 1, height: 1, hashes, pdq_quality: 100, ...extra }) as HashRecord;
+  ({ path: 'x.jpg', media: 'image', bytes: 1, width: 1, height: 1, hashes, pdqQuality: 100, ...produced, ...extra }) as HashRecord;
+const produced = { observedAt: '2026-01-01T00:00:00.000Z', producer: { tool: 'vigie test' } };
 const NOW = new Date('2026-12-01T20:00:00.000Z');
 const clock = manualClock(NOW);
 const open = (sets: Parameters<typeof Matcher.open>[0], options: Parameters<typeof Matcher.open>[1] = {}) =>
@@ -78,7 +79,7 @@ describe('Matcher', () => {
 
   it('does not match PDQ under the minimum quality, and says so', async () => {
     const set = memorySet('a', join(dir, 'a'), { pdq: [{ hash: pdqAt(0) }] });
-    const low = image({ pdq: pdqAt(0) }, { pdq_quality: 36 });
+    const low = image({ pdq: pdqAt(0) }, { pdqQuality: 36 });
     const record = (await open([set])).match(low) as MatchRecord;
     expect(record.matches).toEqual([]);
     expect(record.warnings).toEqual(['PDQ quality 36 is under 50: not matched on PDQ']);
@@ -89,7 +90,7 @@ describe('Matcher', () => {
     const set = memorySet('a', join(dir, 'a'), { pdq: [{ hash: pdqAt(40) }] });
     const variants = [pdqAt(0), pdqAt(38), pdqAt(41), pdqAt(39), pdqAt(80), pdqAt(80), pdqAt(80), pdqAt(80)];
     const matcher = await open([set], { dihedral: true });
-    const record = matcher.match(image({ pdq: variants[0] }, { pdq_dihedral: variants })) as MatchRecord;
+    const record = matcher.match(image({ pdq: variants[0] }, { pdqDihedral: variants })) as MatchRecord;
     expect(record.matches).toMatchObject([{ variant: 'rot180', distance: 1 }]);
     const plain = matcher.match(image({ pdq: pdqAt(39) })) as MatchRecord;
     expect(plain.matches).toMatchObject([{ variant: 'orig', distance: 1 }]);
@@ -104,7 +105,7 @@ describe('Matcher', () => {
       path: 'p',
       error: { code: 'corrupt-image', message: 'm' },
       observedAt: NOW.toISOString(),
-      producer: expect.stringMatching(/^vigie \d+\.\d+\.\d+/),
+      producer: { tool: expect.stringMatching(/^vigie \d+\.\d+\.\d+/) },
     });
   });
 
@@ -119,7 +120,7 @@ describe('Matcher', () => {
     });
     set.videos = [{ id: 'clip.mp4', entry: set.entry('vpdq', 0), frames: frames.map((pdq) => ({ pdq, quality: 100 })) }];
     const video = (pdqs: string[]): HashRecord => ({
-      path: 'q.mp4', media: 'video', bytes: 1, width: 1, height: 1, duration: 1, fps: 1, codec: 'h264', hashes: {},
+      path: 'q.mp4', media: 'video', bytes: 1, width: 1, height: 1, duration: 1, fps: 1, codec: 'h264', hashes: {}, ...produced,
       frames: pdqs.map((pdq, frame) => ({ frame, timestamp: frame, pdq, quality: 100 })),
     });
     const matcher = await open([set]);

@@ -48,7 +48,7 @@ describe('MediaMatcher', () => {
     expect(asked).toEqual([{ paths: ['a.jpg', 'gone.jpg'], algorithms: ['sha256', 'md5', 'pdq'] }]);
     const [hit, gone] = out as [MatchRecord, { error: { code: string } }];
     expect(hit.matches).toEqual([{ set: 's', entry: MD5, signal: 'md5', distance: 0, category: { scheme: 'vics-us', value: '1', illegal: true } }]);
-    expect(hit).toMatchObject({ observedAt: '1970-01-01T00:00:00.000Z', producer: expect.stringMatching(/^vigie /) });
+    expect(hit).toMatchObject({ observedAt: '1970-01-01T00:00:00.000Z', producer: { tool: expect.stringMatching(/^vigie /) } });
     expect(gone.error.code).toBe('not-found');
   });
 

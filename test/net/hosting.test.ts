@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostingLookup, type GeoOptions } from '../../src/net/geo.js';
+import type { ResolutionRecord } from '../../src/core/resolution.js';
 import type { ResolveAddresses } from '../../src/net/hosting.js';
 import { jsonLines, runVigie } from '../helpers/cli.js';
 import { startHttpServer, startWhoisServers, type FakeHttpServer } from '../helpers/fake-servers.js';
@@ -53,7 +54,9 @@ describe.skipIf(!net)('hosting lookup: GeoIP + RDAP + WHOIS combined, cache, CLI
     const lookup = await createHostingLookup({ ...base, cacheDir: false, crossCheck: true, resolve });
     const info = await lookup.lookup('http://bt.example/x.jpg');
     await lookup.close();
-    expect(info).toMatchObject({ kind: 'url', host: 'bt.example', domain: 'bt.example' });
+    expect(info).toMatchObject({ kind: 'url', host: 'bt.example', registrableDomain: 'bt.example', registryDomain: 'bt.example' });
+    expect(info.observedAt).toMatch(/Z$/);
+    expect(info.producer).toMatchObject({ tool: expect.stringMatching(/^vigie /), geoip: [{ source: 'geoip:dbip-country.mmdb', buildDate: expect.stringMatching(/^20\d\d-/) }] });
     const [address] = info.addresses;
     expect(address).toMatchObject({ address: '62.239.237.1', countrySource: 'geoip:dbip-country.mmdb' });
     expect(address.network).toMatchObject({ name: 'BT-CORPORATE', source: 'rdap:ripe', country: 'GB' });
@@ -72,8 +75,11 @@ describe.skipIf(!net)('hosting lookup: GeoIP + RDAP + WHOIS combined, cache, CLI
 
   it('reads vigie resolve records: finalUrl and finalAddresses, without resolving again', async () => {
     const lookup = await createHostingLookup({ ...base, cacheDir: false, whois: false, resolve: noResolve });
-    const line = JSON.stringify({ input: 'x', url: 'http://a.example/', finalUrl: 'https://bt.example/p', finalAddresses: [{ address: '62.239.237.9', family: 4 }] });
-    const info = await lookup.lookup(line);
+    const record: ResolutionRecord = {
+      input: 'x', url: 'http://a.example/', flags: [], hops: [], finalUrl: 'https://bt.example/p',
+      finalAddresses: [{ address: '62.239.237.9', family: 4, ttl: 60, scope: 'public' }], observedAt: '2026-01-01T00:00:00.000Z', producer: { tool: 'vigie' },
+    };
+    const info = await lookup.lookup(record);
     await lookup.close();
     expect(info.target).toBe('https://bt.example/p');
     expect(info.addresses.map((a) => a.address)).toEqual(['62.239.237.9']);

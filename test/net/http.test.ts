@@ -62,11 +62,22 @@ describe.skipIf(!nginx || !dnsmasq || !openssl)('HTTP chains against nginx, name
     }
     // Sparse: 50 MB that would take a while to download, and take no disk space.
     await truncate(join(web.dir, 'media.mp4'), 50 * 1024 * 1024);
-    options = { dns: { resolver: `${dns.host}:${dns.port}`, timeoutMs: 500, retries: 0 }, timeoutMs: 3000, maxBodyBytes: 64 * 1024 };
+    // The test servers are on loopback, which is requested only when allowed.
+    options = { dns: { resolver: `${dns.host}:${dns.port}`, timeoutMs: 500, retries: 0 }, timeoutMs: 3000, maxBodyBytes: 64 * 1024, allowPrivate: true };
   });
   afterAll(async () => {
     await web?.stop();
     await dns?.stop();
+  });
+
+  it('a name that resolves to loopback is flagged and not requested without allowPrivate', async () => {
+    const record = await resolveUrl(`${origin()}/r301`, { ...options, allowPrivate: false });
+    expect(record.dns?.addresses.map((a) => a.scope)).toEqual(['loopback']);
+    expect(record.flags).toContain('private-address');
+    expect(record.hops).toHaveLength(1);
+    expect(record.hops[0]).toMatchObject({ ip: '127.0.0.1', scope: 'loopback', error: { code: 'private-address' } });
+    expect(record.hops[0].status).toBeUndefined();
+    expect(record.error?.code).toBe('private-address');
   });
 
   it('records every hop of 301 → 302 → 200', async () => {
@@ -160,7 +171,7 @@ describe.skipIf(!nginx || !dnsmasq || !openssl)('HTTP chains against nginx, name
 
 describe('HTTP against hostile peers', () => {
   let peer: Peer;
-  const options: ResolveOptions = { timeoutMs: 2000, maxBodyBytes: 32 * 1024 };
+  const options: ResolveOptions = { timeoutMs: 2000, maxBodyBytes: 32 * 1024, allowPrivate: true };
   const at = (path: string) => `http://127.0.0.1:${peer.port}${path}`;
   beforeAll(async () => {
     peer = await startHostileHttp();

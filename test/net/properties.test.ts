@@ -86,9 +86,24 @@ describe('small pieces', () => {
   });
 
   it('parseTarget: URL, IPv6 URL, domain, public suffix refused', () => {
-    expect(parseTarget('https://www.Example.co.uk/a?b')).toMatchObject({ kind: 'url', host: 'www.example.co.uk', domain: 'example.co.uk' });
+    expect(parseTarget('https://www.Example.co.uk/a?b')).toMatchObject({ kind: 'url', host: 'www.example.co.uk', registryDomain: 'example.co.uk' });
     expect(parseTarget('http://[2001:db8::1]:8080/')).toMatchObject({ kind: 'url', addresses: ['2001:db8::1'] });
-    expect(parseTarget('alice.blogspot.com')).toMatchObject({ kind: 'domain', domain: 'blogspot.com' });
     expect(() => parseTarget('co.uk')).toThrow(/registrable domain/);
+  });
+
+  it('parseTarget: the two domains are two named fields (private suffixes kept in one, not in the other)', () => {
+    expect(parseTarget('alice.blogspot.com')).toMatchObject({ kind: 'domain', registrableDomain: 'alice.blogspot.com', registryDomain: 'blogspot.com' });
+    expect(parseTarget('https://www.bbc.co.uk/news')).toMatchObject({ registrableDomain: 'bbc.co.uk', registryDomain: 'bbc.co.uk' });
+  });
+
+  it('parseTarget: pasted forms are cleaned as vigie resolve cleans them; an address may carry a port', () => {
+    // Before: `hxxp://…` was "not a valid URL", and `62.239.237.1:80` was taken for a domain and refused.
+    expect(parseTarget('hxxp://example[.]com/a')).toMatchObject({ kind: 'url', host: 'example.com', registryDomain: 'example.com' });
+    expect(parseTarget('"https://example.com/x",')).toMatchObject({ kind: 'url', host: 'example.com' });
+    expect(parseTarget('example[.]com')).toMatchObject({ kind: 'domain', host: 'example.com' });
+    expect(parseTarget('62.239.237.1:80')).toMatchObject({ kind: 'ip', addresses: ['62.239.237.1'] });
+    expect(parseTarget('[2001:db8::1]:443')).toMatchObject({ kind: 'ip', addresses: ['2001:db8::1'] });
+    expect(parseTarget('hxxp://62.239.237[.]1/x')).toMatchObject({ kind: 'url', addresses: ['62.239.237.1'] });
+    expect(() => parseTarget('exa mple')).toThrow(/not a URL, domain or IP address/);
   });
 });

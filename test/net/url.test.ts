@@ -146,3 +146,27 @@ describe('cleanUrl: refang and normalise', () => {
     );
   });
 });
+
+describe('URLs pasted with quotes, brackets, commas and trailing punctuation', () => {
+  const cleaned = (input: string) => {
+    const result = cleanUrl(input);
+    return result.ok ? result.value.url.href : result.error.code;
+  };
+  it.each([
+    [`'"http://host.example/x",'`],
+    [`"http://host.example/x",`],
+    [`"http://host.example/x";`],
+    [`<http://host.example/x>,`],
+    [`("http://host.example/x")`],
+    [`[http://host.example/x],`],
+    [`"hxxp://host[.]example/x",`],
+    [`http://host.example/x.`],
+  ])('%s is http://host.example/x', (input) => {
+    expect(cleaned(input)).toBe('http://host.example/x');
+  });
+
+  it('keeps brackets and quotes that belong to the URL', () => {
+    expect(cleaned(`'http://host.example/a_(b)'`)).toBe('http://host.example/a_(b)');
+    expect(cleaned(`http://host.example/it's`)).toBe("http://host.example/it's");
+  });
+});

@@ -35,7 +35,8 @@ export function resolution(url: string): ResolutionRecord {
       { url: `${url}next`, timestamp: OBSERVED, ip: '192.0.2.10', port: 80, scope: 'public', status: 200 },
     ],
     finalUrl: `${url}next`,
-    resolvedAt: OBSERVED,
+    observedAt: OBSERVED,
+    producer: { tool: 'vigie test' },
   };
 }
 
@@ -44,7 +45,8 @@ export function hosting(host: string, country: string, holder = 'Example Hosting
     target: host,
     kind: 'domain',
     host,
-    domain: host,
+    registrableDomain: host,
+    registryDomain: host,
     addresses: [
       {
         address: '192.0.2.10',
@@ -60,6 +62,8 @@ export function hosting(host: string, country: string, holder = 'Example Hosting
     disagreements: [],
     lookups: [{ source: 'geoip:dbip-country.mmdb', query: '192.0.2.10', status: 'ok' }],
     credits: ['IP geolocation by DB-IP (CC BY 4.0)'],
+    observedAt: OBSERVED,
+    producer: { tool: 'vigie test', geoip: [{ source: 'geoip:dbip-country.mmdb', buildDate: OBSERVED }] },
   };
 }
 
@@ -71,7 +75,9 @@ export function hashRecord(path: string): HashRecord {
     width: 64,
     height: 64,
     hashes: { md5: 'd41d8cd98f00b204e9800998ecf8427e', pdq: 'f'.repeat(64) },
-    pdq_quality: 100,
+    pdqQuality: 100,
+    observedAt: OBSERVED,
+    producer: { tool: 'vigie test', decoderVersion: 1 },
   };
 }
 
@@ -85,7 +91,7 @@ export function matchRecord(path: string): MatchRecord {
       { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 5, variant: 'rot90', category: { scheme: 'vics-us', value: '1' }, source: 'own' },
     ],
     observedAt: '2026-12-01T20:00:00.000Z',
-    producer: 'vigie 0.1.0',
+    producer: { tool: 'vigie 0.1.0' },
   };
 }
 

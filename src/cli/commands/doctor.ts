@@ -3,10 +3,20 @@ import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
 import { checkImageSupport, checkVideoSupport } from '../../hashing/index.js';
 import { checkGeoSupport } from '../../net/index.js';
+import { embeddedDataVersions } from '../data-versions.js';
 import { renderTable } from '../output.js';
 
-/** Every domain's environment checks; a domain with optional parts adds its function here. */
-const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport];
+/** Every domain's environment checks, and the embedded data versions; a domain with optional parts adds its function here. */
+const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport, checkDataVersions];
+
+async function checkDataVersions(): Promise<EnvironmentCheck[]> {
+  return embeddedDataVersions().map((data) => ({
+    name: `data: ${data.name}`,
+    status: data.version === 'unknown' ? 'degraded' : 'ok',
+    required: false,
+    detail: `${data.version} (${data.source})`,
+  }));
+}
 
 export function registerDoctor(program: Command): void {
   program

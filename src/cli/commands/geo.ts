@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { HostingInfo } from '../../core/hosting.js';
+import type { ResolutionRecord } from '../../core/resolution.js';
 import { mapOrdered } from '../../core/concurrency.js';
 import {
   createHostingLookup,
   geoIpPathsFromEnvironment,
   IANA_BOOTSTRAP_URL,
+  parseResolver,
   SHIPPED_BOOTSTRAP_DIR,
   updateBootstrap,
 } from '../../net/index.js';
 import { GEO_JOBS, REGISTRY_TIMEOUT_MS } from '../../net/settings.js';
-import { collectInputs, parsePositiveInteger } from '../inputs.js';
+import { collectInputs, parsePositiveInteger, validated } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
@@ -21,7 +23,7 @@ const geoColumns: Column<HostingInfo>[] = [
   { header: 'asn', value: (r) => r.addresses.map((a) => (a.asn === undefined ? '' : `AS${a.asn} ${a.asOrganization ?? ''}`.trim())).filter(Boolean).join(' ') },
   { header: 'registrar', value: (r) => r.registration?.registrar },
   { header: 'abuse', value: (r) => r.abuseContacts[0]?.email },
-  { header: 'abuse_source', value: (r) => r.abuseContacts[0]?.provenance[0] },
+  { header: 'abuseSource', value: (r) => r.abuseContacts[0]?.provenance[0] },
   {
     header: 'note',
     value: (r) =>
@@ -34,6 +36,17 @@ const geoColumns: Column<HostingInfo>[] = [
         .join('; '),
   },
 ];
+
+/** A line of `vigie resolve` JSON Lines is handed over as the record it is; any other line as typed. */
+function asTarget(line: string): string | ResolutionRecord {
+  if (!line.trimStart().startsWith('{')) return line;
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ResolutionRecord) : line;
+  } catch {
+    return line;
+  }
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -57,8 +70,8 @@ export function registerGeo(program: Command): void {
         'registrar (RDAP, WHOIS where RDAP has no server or fails), and abuse contacts ranked with where each came from.\n' +
         'Accepts "vigie resolve" JSON Lines (uses their finalUrl and addresses). Country data: DB-IP Lite (CC BY 4.0).',
     )
-    .argument('[targets...]', 'URLs, domains or IP addresses; "-" reads one per line from stdin')
-    .option('--from <file>', 'read targets (or vigie resolve JSON Lines), one per line')
+    .argument('[targets...]', 'URLs (cleaned as vigie resolve cleans them), domains or IP addresses (ip:port too); "-" reads stdin')
+    .option('--from <file>', 'read targets (or vigie resolve JSON Lines), one per line; blank and # lines skipped')
     .option('--resolver <server>', 'DNS server for names: host:port or an https:// DoH URL (default: system)')
     .option('--geoip <file>', 'add a MaxMind-format database, asked before the embedded one (repeatable)', collect, [])
     .option('--no-default-geoip', 'leave out the embedded DB-IP country database')
@@ -81,13 +94,15 @@ export function registerGeo(program: Command): void {
       `
 Examples:
   vigie geo https://example.com/a.jpg 193.0.6.139      country, network, registrar, abuse contacts
+  vigie geo 'hxxp://example[.]com' 62.239.237.1:80     pasted forms, as vigie resolve accepts them
   vigie resolve --from urls.txt | vigie geo - -f csv   locate the final hosts of resolved URLs
   vigie geo --geoip GeoLite2-City.mmdb --geoip GeoLite2-ASN.mmdb 8.8.8.8
   vigie geo --update-bootstrap                         refresh the IANA RDAP bootstrap files
 
 Country data: IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0.
-Exit codes: 0 every target located, 2 usage error, 3 at least one target failed (its record has "error"),
-4 a GeoIP database or the RDAP bootstrap is missing or damaged.`,
+Exit codes: 0 every target located, 2 usage error, 3 at least one target failed or its answer is incomplete (its
+record has "error"; "lookups-failed" when every DNS/RDAP/WHOIS lookup failed and only the local GeoIP country is
+known), 4 a GeoIP database or the RDAP bootstrap is missing or damaged.`,
     )
     .action(async (targets: string[], options) => {
       const bootstrapDir: string | undefined = options.bootstrapDir ?? (process.env.VIGIE_RDAP_BOOTSTRAP || undefined);
@@ -98,6 +113,7 @@ Exit codes: 0 every target located, 2 usage error, 3 at least one target failed 
       }
       const rateLimit = options.rateLimit as number | undefined;
       if (rateLimit !== undefined && !(rateLimit >= 0)) throw new VigieError('usage', '--rate-limit must be a number of ms >= 0', ExitCode.usage);
+      validated(parseResolver, options.resolver, '--resolver');
       const inputs = await collectInputs(targets, options.from);
       const format = resolveFormat(options.format, options.output !== undefined);
       const lookup = await createHostingLookup({
@@ -114,7 +130,7 @@ Exit codes: 0 every target located, 2 usage error, 3 at least one target failed 
         rateLimitMs: rateLimit,
       });
       try {
-        await writeBatch(mapOrdered(inputs, options.jobs, (input) => lookup.lookup(input)), {
+        await writeBatch(mapOrdered(inputs, options.jobs, (input) => lookup.lookup(asTarget(input))), {
           format,
           columns: geoColumns,
           output: options.output,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isHashError, type HashRecord } from '../../core/records.js';
 import type { SignalName } from '../../core/signals/index.js';
@@ -8,8 +9,11 @@ import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorit
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
-/** A terminal cannot show five 64-digit hashes side by side: the table shows their first 16 digits. */
-const abbreviate = (hash: string | undefined, table: boolean) => (hash && table ? `${hash.slice(0, 16)}…` : hash);
+/**
+ * A terminal cannot show five 64-digit hashes side by side: the table shows their first 16 digits. MD5 and SHA-1
+ * stay whole, since analysts compare them with other tools' output by eye.
+ */
+const abbreviate = (hash: string | undefined, table: boolean) => (hash && table && hash.length >= 64 ? `${hash.slice(0, 16)}…` : hash);
 
 const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecord>[] => [
   { header: 'path', value: (r) => r.path },
@@ -17,12 +21,12 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
   { header: 'bytes', value: (r) => (isHashError(r) ? '' : r.bytes) },
   { header: 'width', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.width) },
   { header: 'height', value: (r) => (isHashError(r) || r.media === 'other' ? '' : r.height) },
-  ...algorithms.map((name) => ({
+  ...algorithms.filter((name) => name !== 'vpdq').map((name) => ({
     header: name,
     value: (r: HashRecord) => (isHashError(r) ? '' : abbreviate(r.hashes[name], table)),
   })),
-  { header: 'pdq_quality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdq_quality : '') },
-  { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames.length : '') },
+  { header: 'pdqQuality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdqQuality : '') },
+  { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames?.length : '') },
   {
     header: 'note',
     value: (r) => (isHashError(r) ? `${r.error.code}: ${r.error.message}` : (r.warnings ?? []).join('; ')),
@@ -58,13 +62,17 @@ Examples:
   vigie hash --frames all --vpdq-out vpdq/ clip.mp4   every frame, plus vpdq/clip.txt in Meta's format
   vigie hash --frames fps:1 --frame-size 128x128 videos/   one frame per second, scaled to 128x128
 
-Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be hashed (its record has "error").`,
+Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be hashed (its record has "error")
+or no file was found under the paths given.`,
     )
     .action(async (paths: string[], options) => {
       const inputs = await collectInputs(paths, options.from);
       const format = resolveFormat(options.format, options.output !== undefined);
       const entries: WalkEntry[] = [];
       for await (const entry of walkFiles(inputs)) entries.push(entry);
+      if (entries.length === 0) {
+        throw new VigieError('nothing-found', `no file found under ${inputs.join(', ').slice(0, 200)}: nothing was hashed`, ExitCode.input);
+      }
       const vpdqWriter = options.vpdqOut ? new VpdqDirectoryWriter(options.vpdqOut) : undefined;
       const records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms: options.algorithms });
       await writeBatch(vpdqWriter ? writingVpdqFiles(records, vpdqWriter) : records, {
@@ -82,7 +90,7 @@ Exit codes: 0 all files hashed, 2 usage error, 3 at least one file could not be 
 /** Passes records through, writing each video's frame hashes as a vPDQ file on the way (`--vpdq-out`). */
 async function* writingVpdqFiles(records: AsyncIterable<HashRecord>, writer: VpdqDirectoryWriter) {
   for await (const record of records) {
-    if (!isHashError(record) && record.media === 'video') await writer.write(record);
+    if (!isHashError(record) && record.media === 'video' && record.frames) await writer.write(record.path, record.frames);
     yield record;
   }
 }

@@ -4,7 +4,7 @@ import type { ResolutionRecord } from '../../core/resolution.js';
 import { parseProxy, parseResolver, resolveBatch } from '../../net/index.js';
 import { DNS_RETRIES, DNS_TIMEOUT_MS, HTTP_MAX_HOPS, HTTP_TIMEOUT_MS, RESOLVE_JOBS } from '../../net/settings.js';
 import { csvColumn } from '../csv-inputs.js';
-import { collectInputs, parseInteger, parsePositiveInteger } from '../inputs.js';
+import { collectInputs, parseInteger, parsePositiveInteger, validated } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
 
@@ -17,20 +17,10 @@ const RESOLVE_COLUMNS: Column<ResolutionRecord>[] = [
   { header: 'flags', value: (r) => r.flags.join(',') },
   { header: 'addresses', value: (r) => addresses(r.dns?.addresses) },
   { header: 'chain', value: (r) => r.hops.map((hop) => hop.status ?? 'x').join('>') },
-  { header: 'final_url', value: (r) => r.finalUrl },
-  { header: 'final_addresses', value: (r) => addresses(r.finalAddresses) },
+  { header: 'finalUrl', value: (r) => r.finalUrl },
+  { header: 'finalAddresses', value: (r) => addresses(r.finalAddresses) },
   { header: 'error', value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '') },
 ];
-
-/** Checks --resolver and --proxy before any work, so that a typo is a usage error and not 1,000 failed records. */
-function validated<T>(parse: (spec: string) => T, spec: string | undefined, option: string): void {
-  if (spec === undefined) return;
-  try {
-    parse(spec);
-  } catch (error) {
-    throw new VigieError('usage', `${option}: ${(error as Error).message}`, ExitCode.usage);
-  }
-}
 
 async function readInputs(urls: string[], options: { from?: string; column?: string }): Promise<string[]> {
   const { column } = options;
@@ -60,6 +50,7 @@ export function registerResolve(program: Command): void {
     .option('--max-hops <n>', 'HTTP requests per URL before giving up', parsePositiveInteger('--max-hops'), HTTP_MAX_HOPS.default)
     .option('--max-body <bytes>', 'HTML bytes read per response (to find a meta refresh)', parsePositiveInteger('--max-body'), 262_144)
     .option('--user-agent <text>', 'User-Agent header sent')
+    .option('--allow-private', 'also request loopback, private, link-local and reserved addresses (off: such URLs are flagged, not fetched)')
     .option('--proxy <url>', 'send HTTP through http://host:port or socks5://host:port (Tor: socks5://127.0.0.1:9050)')
     .option('-j, --jobs <n>', 'URLs resolved in parallel', parsePositiveInteger('--jobs'), RESOLVE_JOBS.default)
     .option('--per-host <n>', 'parallel requests to one host', parsePositiveInteger('--per-host'), 4)
@@ -74,6 +65,8 @@ Examples:
   vigie resolve --resolver https://dns.quad9.net/dns-query --from urls.txt -f csv -o chains.csv
   vigie resolve --from report.csv --column url --proxy socks5://127.0.0.1:9050
 
+A URL whose host is (or redirects to) a loopback, private, link-local or reserved address is not requested: its
+hop and record carry the error "private-address" and the flag private-address. --allow-private requests it.
 Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be resolved (its record has "error").`,
     )
     .action(async (urls: string[], options) => {
@@ -92,6 +85,7 @@ Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be
           maxBodyBytes: options.maxBody,
           jobs: options.jobs,
           perHost: options.perHost,
+          allowPrivate: options.allowPrivate === true,
         }),
         {
           format,

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic.js';
-import type { VideoHashRecord } from '../../core/records.js';
+import type { VideoFrameHash } from '../../core/records.js';
 import { formatVpdq } from './vpdq-format.js';
 
 export class VpdqDirectoryWriter {
@@ -15,15 +15,15 @@ export class VpdqDirectoryWriter {
    * Writes `<name>.txt` for `clip.mp4` (as Meta's sample files are named); a second video of the same name in this
    * run gets `<name>-2.txt` and so on, rather than overwriting the first. Returns the path written.
    */
-  async write(record: VideoHashRecord): Promise<string> {
+  async write(videoPath: string, frames: readonly VideoFrameHash[]): Promise<string> {
     this.ready ??= mkdir(this.directory, { recursive: true });
     await this.ready;
-    const stem = basename(record.path, extname(record.path)) || 'video';
+    const stem = basename(videoPath, extname(videoPath)) || 'video';
     let name = `${stem}.txt`;
     for (let n = 2; this.used.has(name); n++) name = `${stem}-${n}.txt`;
     this.used.add(name);
     const path = join(this.directory, name);
-    await writeFileAtomic(path, formatVpdq(record.frames));
+    await writeFileAtomic(path, formatVpdq(frames));
     return path;
   }
 }

@@ -57,7 +57,9 @@ function* hashRecordEntries(record: Json, context: ImportContext, line: number):
       context.skip(line, `unknown hash "${signal.slice(0, 40)}"`);
       continue;
     }
-    const quality = signal === 'pdq' && isQuality(record.pdq_quality) ? record.pdq_quality : undefined;
+    // `pdq_quality` is how vigie 0.1 wrote it; files written then are still read.
+    const written = record.pdqQuality ?? record.pdq_quality;
+    const quality = signal === 'pdq' && isQuality(written) ? written : undefined;
     const entry = context.entry(signal, hash, line, { fileName, fileSize, quality });
     if (entry) yield entry;
   }
@@ -75,7 +77,7 @@ function* hashRecordEntries(record: Json, context: ImportContext, line: number):
 }
 
 /**
- * JSON Lines: either `vigie hash` records (`{"path","hashes":{…},"pdq_quality",…}`, one entry per hash) or exported
+ * JSON Lines: either `vigie hash` records (`{"path","hashes":{…},"pdqQuality",…}`, one entry per hash) or exported
  * entries (`{"hash","signal",…}`, as `export --to jsonl` writes them).
  */
 export const jsonl: HashSetFormat = {

@@ -1,5 +1,6 @@
 import { readTextChunks } from '../../core/lines.js';
 import type { HashSetEntry } from '../../core/hashset.js';
+import { decodeEntities } from '../../core/html-entities.js';
 import type { SignalName } from '../../core/signals/index.js';
 import { makeCategory } from '../../core/categories.js';
 import { ImportContext } from '../import-context.js';
@@ -11,20 +12,13 @@ const ENTRY_START = /<(image|video|deletedImage|deletedVideo)(?=[\s>/])/i;
 const FINGERPRINTS: Record<string, SignalName> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', pdq: 'pdq' };
 export const NCMEC_NAMESPACE = 'https://hashsharing.ncmec.org/hashsharing/v2';
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, name: string) => {
-    if (name[0] === '#') return String.fromCodePoint(Number(name[1] === 'x' || name[1] === 'X' ? `0${name.slice(1)}` : name.slice(1)));
-    return ENTITIES[name] ?? whole;
-  });
-}
 const escapeXml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
 
 /** Text of the first child element `name` (case-insensitive), decoded. */
 function child(xml: string, name: string): string | undefined {
   const match = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}\\s*>`, 'i').exec(xml);
-  return match ? decodeXml(match[1].trim()) : undefined;
+  return match ? decodeEntities(match[1].trim()) : undefined;
 }
 
 /** Names of the fingerprints the store cannot hold, as NCMEC's enum spells them (the rest are upper-cased). */
@@ -48,7 +42,7 @@ export interface NcmecUpdate {
 function updateOfElement(xml: string, kind: string, context: ImportContext, line: number): NcmecUpdate {
   const member = /<member\s+id="([^"]*)"/i.exec(xml)?.[1];
   const id = child(xml, 'id');
-  const key = id === undefined ? undefined : `${member === undefined ? '' : decodeXml(member)}-${id}`;
+  const key = id === undefined ? undefined : `${member === undefined ? '' : decodeEntities(member)}-${id}`;
   if (kind.toLowerCase().startsWith('deleted')) return { key, deleted: true, entries: [] };
   const update: NcmecUpdate = { key, deleted: false, entries: [] };
   const classification = child(xml, 'classification');
@@ -58,7 +52,7 @@ function updateOfElement(xml: string, kind: string, context: ImportContext, line
     if ('error' in result) return (context.skip(line, result.error), update);
     extra.category = result.category;
   }
-  extra.tags = [...(id ? [`ncmec-id:${id}`] : []), ...(member ? [`ncmec-member:${decodeXml(member)}`] : []), `media:${kind.toLowerCase()}`];
+  extra.tags = [...(id ? [`ncmec-id:${id}`] : []), ...(member ? [`ncmec-member:${decodeEntities(member)}`] : []), `media:${kind.toLowerCase()}`];
   const fingerprints = child(xml, 'fingerprints');
   if (fingerprints === undefined) return (context.skip(line, `<${kind}> without <fingerprints>`), update);
   for (const match of fingerprints.matchAll(/<(\w+)(?:\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g)) {
@@ -68,7 +62,7 @@ function updateOfElement(xml: string, kind: string, context: ImportContext, line
       context.ignore(`${IGNORED_NAMES[name] ?? name} fingerprint`);
       continue;
     }
-    const entry = context.entry(signal, decodeXml(match[2]), line, extra);
+    const entry = context.entry(signal, decodeEntities(match[2]), line, extra);
     if (entry) update.entries.push(entry);
   }
   return update;

@@ -201,7 +201,7 @@ export class CaseStore extends CaseQueries {
     const first = info.addresses[0];
     const values = {
       name: host,
-      domain: info.domain ?? null,
+      domain: info.registrableDomain ?? info.registryDomain ?? null,
       country: first?.country ?? null,
       provider: first?.network?.holder ?? first?.asOrganization ?? null,
       asn: first?.asn ?? null,

@@ -1,16 +1,17 @@
 /** Bad video inputs: each gives one clear per-file error, and no ffmpeg is left running. */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHashError, type HashRecord } from '../../../src/core/records.js';
-import { hashFile, type HashOptions } from '../../../src/hashing/hash-file.js';
+import { hashBytes, hashFile, type HashOptions } from '../../../src/hashing/hash-file.js';
+import { Hasher } from '../../../src/hashing/hasher.js';
 import { hashVideo } from '../../../src/hashing/video/hash-video.js';
 import { findOnPath } from '../../../src/hashing/video/locate.js';
 import { ffmpeg, ffmpegAvailable, processesMatching, zombieChildren } from '../../helpers/ffmpeg.js';
 
 const canRun = ffmpegAvailable();
-const options: HashOptions = { algorithms: ['sha256'], frames: { kind: 'all' } };
+const options: HashOptions = { algorithms: ['sha256', 'vpdq'], frames: { kind: 'all' } };
 
 function errorOf(record: HashRecord) {
   expect(isHashError(record), JSON.stringify(record)).toBe(true);
@@ -42,6 +43,16 @@ describe.skipIf(!canRun)('bad video inputs', () => {
   it('hashes the intact file (the inputs below are derived from it)', async () => {
     const record = await hashFile(at('good.mp4'), options);
     expect(record).toMatchObject({ media: 'video', width: 160, height: 120, codec: 'h264' });
+  });
+
+  it('hashBytes decodes a video from a private temporary copy, removed afterwards', async () => {
+    const fromFile = await hashFile(at('good.mp4'), options);
+    const leftovers = () => readdirSync(tmpdir()).filter((name) => name.startsWith('vigie-bytes-'));
+    const before = leftovers();
+    const fromBytes = await hashBytes(readFileSync(at('good.mp4')), 'upload.mp4', options);
+    expect(fromBytes).toMatchObject({ path: 'upload.mp4', media: 'video', width: 160 });
+    expect((fromBytes as { frames?: unknown }).frames).toEqual((fromFile as { frames?: unknown }).frames);
+    expect(leftovers()).toEqual(before);
   });
 
   it('truncated mp4', async () => {
@@ -115,6 +126,22 @@ describe.skipIf(!canRun)('bad video inputs', () => {
       await expect(hashVideo(at('good.mp4'), { ffmpeg: fake, signal: controller.signal })).rejects.toMatchObject({
         code: 'aborted',
       });
+      expect(processesMatching(seconds)).toEqual([]);
+    });
+
+    it('a Hasher aborted while a worker thread hashes a video kills that ffmpeg', async () => {
+      const hasher = new Hasher({ jobs: 2, ffmpeg: fake, frames: { kind: 'all' } });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('interrupted')), 300);
+      const records: HashRecord[] = [];
+      const run = async () => {
+        for await (const record of hasher.hashFiles([at('good.mp4')], { algorithms: ['vpdq'], signal: controller.signal })) records.push(record);
+      };
+      const started = Date.now();
+      await expect(run()).rejects.toThrow('interrupted');
+      await hasher.close();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(records.map((record) => (isHashError(record) ? record.error.code : 'hashed'))).toEqual(['aborted']);
       expect(processesMatching(seconds)).toEqual([]);
     });
   });

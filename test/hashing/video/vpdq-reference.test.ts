@@ -25,7 +25,7 @@ async function hashAll(names: string[], options: Partial<HashOptions>): Promise<
   let i = 0;
   for await (const record of hashBatch(entries, { algorithms: [], frames: { kind: 'all' }, jobs: 2, ...options })) {
     if (isHashError(record) || record.media !== 'video') throw new Error(`${record.path}: ${JSON.stringify(record)}`);
-    result.set(names[i++], record.frames);
+    result.set(names[i++], record.frames ?? []);
   }
   return result;
 }
