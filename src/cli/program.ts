@@ -39,6 +39,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/geo.js').then((module) => module.registerGeo),
   },
   {
+    name: 'triage',
+    summary: 'triage a batch of reports into a case: resolve, locate, match, auto-qualify, draft notices',
+    load: () => import('./commands/triage.js').then((module) => module.registerTriage),
+  },
+  {
     name: 'doctor',
     summary: 'check the tools and databases this machine provides',
     load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),

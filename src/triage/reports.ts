@@ -291,7 +291,7 @@ async function rowToReport({ fields, extra }: RowFields, line: number, context: 
   const media = text(fields.media);
   if (media) {
     report.media = media;
-    const located = await locateMedia(media, context);
+    const located = await locateMediaIn(media, context.reportDir, context.mediaBase);
     if ('error' in located) return invalid('media-refused', located.error);
     report.mediaPath = located.path;
   }
@@ -332,16 +332,23 @@ export function parseHashes(value: unknown): { hashes: Partial<Record<SignalName
 }
 
 /**
- * A media path resolved against the report file's folder; refused when it leaves the allowed folder, whether by
- * `..`, an absolute path or a symbolic link.
+ * A report's media path resolved against its report file's folder; refused when it leaves that folder (or
+ * `mediaRoot` when given), whether by `..`, an absolute path or a symbolic link.
  */
-async function locateMedia(media: string, context: RowContext): Promise<{ path: string } | { error: string }> {
-  const candidate = isAbsolute(media) ? media : resolve(context.reportDir, media);
+export async function locateMedia(media: string, reportFile: string, mediaRoot?: string): Promise<{ path: string } | { error: string }> {
+  const reportDir = dirname(resolve(reportFile));
+  const base = await realpath(mediaRoot ?? reportDir).catch(() => undefined);
+  if (!base) return { error: `media folder ${mediaRoot ?? reportDir} not found` };
+  return locateMediaIn(media, reportDir, base);
+}
+
+async function locateMediaIn(media: string, reportDir: string, base: string): Promise<{ path: string } | { error: string }> {
+  const candidate = isAbsolute(media) ? media : resolve(reportDir, media);
   const real = await realpath(candidate).catch(() => undefined);
   if (!real) return { error: `media "${media.slice(0, 200)}" not found` };
-  const inside = relative(context.mediaBase, real);
+  const inside = relative(base, real);
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    return { error: `media "${media.slice(0, 200)}" is outside ${context.mediaBase} (allow a wider folder with --media-root)` };
+    return { error: `media "${media.slice(0, 200)}" is outside ${base} (allow a wider folder with --media-root)` };
   }
   return { path: real };
 }

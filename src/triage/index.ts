@@ -1,0 +1,32 @@
+/** src/triage's public entry: batch triage on a case store, for the CLI and library users. */
+export {
+  readReports,
+  parseColumnMapping,
+  parseHashes,
+  parseReportedAt,
+  locateMedia,
+  batchLabel,
+  REPORT_FIELDS,
+  MAX_REPORT_URL_LENGTH,
+  type ReportRow,
+  type ReportField,
+  type ReadProblem,
+  type ReadItem,
+  type ReadReportsOptions,
+} from './reports.js';
+export { qualify, priorityTable, type Qualification, type QualifyInput, type QualifyMatch, type PriorityTable } from './qualify.js';
+export {
+  runTriage,
+  urlFacts,
+  matchesOf,
+  STEPS,
+  type Step,
+  type TriageOptions,
+  type TriageSummary,
+  type ProgressEvent,
+  type ResolveUrl,
+  type LocateTarget,
+  type MatchHashes,
+  type DraftNotices,
+} from './pipeline.js';
+export * from './store/index.js';
