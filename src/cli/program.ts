@@ -44,6 +44,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/triage.js').then((module) => module.registerTriage),
   },
   {
+    name: 'case',
+    summary: 'list, show, decide on, review and export the reports of a triage case',
+    load: () => import('./commands/case.js').then((module) => module.registerCase),
+  },
+  {
     name: 'doctor',
     summary: 'check the tools and databases this machine provides',
     load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),
