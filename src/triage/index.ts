@@ -17,6 +17,7 @@ export {
 export { qualify, priorityTable, type Qualification, type QualifyInput, type QualifyMatch, type PriorityTable } from './qualify.js';
 export {
   runTriage,
+  DEFAULT_LEASE_MS,
   urlFacts,
   matchesOf,
   STEPS,

@@ -24,6 +24,8 @@ export type Step = (typeof STEPS)[number];
 
 /** Reports added to the store in one transaction while reading. */
 const INGEST_CHUNK = 500;
+/** How long claimed reports stay a worker's without renewal (renewed every third of it while the worker lives). */
+export const DEFAULT_LEASE_MS = 30_000;
 /** Reports claimed at once by a worker. */
 const CLAIM_SIZE = 64;
 /** Per-run caches (one resolution per URL, one hosting lookup per host) are dropped past this size: bounded memory. */
@@ -201,6 +203,8 @@ class Run {
   private readonly store: CaseStore;
   /** Reports per registrable domain in the batch files (the same for every worker and every rerun). */
   private readonly domainCounts = new Map<string, number>();
+  /** The address the first report of the batch observed for each host (offline hosting comes from it). */
+  private readonly hostIps = new Map<string, string>();
   /** Report file of each batch label, to find media again when a report is processed by a later run. */
   private readonly batchFiles = new Map<string, string>();
   private readonly resolutions = new Map<string, Promise<ResolutionRecord>>();
@@ -257,7 +261,9 @@ class Run {
     if (row.invalid) return;
     const cleaned = urlFacts(row.url);
     if ('error' in cleaned) return;
-    const key = cleaned.facts.domain ?? cleaned.facts.host ?? '';
+    const host = cleaned.facts.host ?? '';
+    if (row.ip && !this.hostIps.has(host) && this.hostIps.size < DOMAIN_COUNT_LIMIT) this.hostIps.set(host, row.ip);
+    const key = cleaned.facts.domain ?? host;
     const count = this.domainCounts.get(key);
     if (count !== undefined) this.domainCounts.set(key, count + 1);
     else if (this.domainCounts.size < DOMAIN_COUNT_LIMIT) this.domainCounts.set(key, 1);
@@ -267,13 +273,19 @@ class Run {
   async process(): Promise<void> {
     const { store, options } = this;
     const total = await store.workRemaining();
-    const leaseMs = options.leaseMs ?? 120_000;
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     let done = 0;
     this.progress('processing', 0, total);
     for (;;) {
       if (options.signal?.aborted) return;
       const claimed = await store.claimReports(options.worker, { limit: CLAIM_SIZE, leaseMs });
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) {
+        // Reports still held: another worker's, or a killed run's whose lease has not expired yet. Wait, then take
+        // over what expires; the batch is done when no report is left unfinished.
+        if ((await store.workRemaining()) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, leaseMs / 3)));
+        continue;
+      }
       const renew = setInterval(() => void store.renewLease(options.worker, claimed, leaseMs).catch(() => undefined), leaseMs / 3);
       try {
         for await (const { id, completed } of mapOrdered(claimed, options.jobs ?? 8, async (id) => {
@@ -374,7 +386,13 @@ class Run {
     await this.store.recordHosting(facts.host, info, this.provenance('hosting'));
   }
 
+  /** Where the report's host is. The record is the host's (shared by its URLs), so its target is the host name. */
   private async locate(state: CaseReport, facts: UrlFacts): Promise<HostingInfo> {
+    const info = await this.locateTarget(state, facts);
+    return { ...info, target: facts.host!, kind: facts.flags.includes('ip-literal') ? 'ip' : 'domain' };
+  }
+
+  private async locateTarget(state: CaseReport, facts: UrlFacts): Promise<HostingInfo> {
     const { offline, allowPrivate } = this.options;
     const resolution = state.url?.resolution;
     const base = { target: facts.url, kind: 'url' as const, host: facts.host, ...(facts.domain && { domain: facts.domain }) };
@@ -388,7 +406,8 @@ class Run {
       error: { code, message },
     });
     if (offline) {
-      const ip = state.report.ip;
+      // The address the first report of the batch gave for this host, whichever report gets here first.
+      const ip = this.hostIps.get(facts.host!) ?? state.report.ip;
       if (!ip) return empty('offline-no-ip', 'offline: the report gives no IP address, so the host is not located');
       const info = await this.options.locate(ip);
       return { ...info, ...base, warnings: [...(info.warnings ?? []), `address ${ip} as observed by the reporter (offline)`] };

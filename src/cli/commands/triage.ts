@@ -9,7 +9,7 @@ import { hashFile } from '../../hashing/index.js';
 import { loadHashSet } from '../../hashsets/index.js';
 import { Matcher } from '../../matching/index.js';
 import { createHostingLookup, geoIpPathsFromEnvironment, Resolver } from '../../net/index.js';
-import { openCaseStore, parseColumnMapping, runTriage, type TriageSummary } from '../../triage/index.js';
+import { DEFAULT_LEASE_MS, openCaseStore, parseColumnMapping, runTriage, type TriageSummary } from '../../triage/index.js';
 import { parsePositiveInteger } from '../inputs.js';
 import { createProgress } from '../progress.js';
 
@@ -75,7 +75,7 @@ export function registerTriage(program: Command): void {
     .option('--rate-limit <ms>', 'minimum spacing of requests to one RDAP/WHOIS server', Number)
     .option('-j, --jobs <n>', 'reports processed in parallel', parsePositiveInteger('--jobs'), 8)
     .option('--worker <name>', 'this process\'s name in the case\'s claims (default: host:pid)')
-    .option('--lease <ms>', 'how long claimed reports stay this worker\'s without renewal', parsePositiveInteger('--lease'), 120_000)
+    .option('--lease <ms>', 'how long claimed reports stay this worker\'s without renewal', parsePositiveInteger('--lease'), DEFAULT_LEASE_MS)
     .addHelpText(
       'after',
       `
