@@ -21,3 +21,5 @@ export * from './hashing/index.js';
 export * from './hashsets/index.js';
 export * from './matching/index.js';
 export * from './net/index.js';
+// Triage (issue 14): reports, the pipeline, the case store (SQLite/PostgreSQL; drivers load only when a case is opened).
+export * from './triage/index.js';
