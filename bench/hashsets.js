@@ -1,4 +1,5 @@
-// Hash set import and load speed: `node --expose-gc bench/hashsets.js [--sizes 1000000,10000000]` after `npm run build`.
+// Hash set import and load speed: `node --expose-gc bench/hashsets.js [--sizes 1000000,10000000]` after `npm run build`
+// (`--sizes 0`: only the 10M store: load with and without the digest check, first index built and written).
 // Generated lists go to a temporary directory (about 75 bytes a line: 10M lines ≈ 750 MB) and are deleted afterwards.
 // Each measurement runs in a child process so that its peak memory (maxRSS) is its own.
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const library = new URL('../dist/hashsets/index.js', import.meta.url).href;
+const matching = new URL('../dist/matching/index.js', import.meta.url).href;
 const self = fileURLToPath(import.meta.url);
 
 /** Child-process jobs: print one JSON line with seconds and peak RSS. */
@@ -22,7 +24,7 @@ async function child(job, path, extra) {
     detail = { counts: result.store.counts };
   } else if (job === 'read-lines') {
     // Baseline: the same file through the line reader, no parsing or storing.
-    const { readLines } = await import(new URL('../dist/hashsets/lines.js', import.meta.url).href);
+    const { readLines } = await import(new URL('../dist/core/lines.js', import.meta.url).href);
     let lines = 0;
     for await (const _ of readLines(path)) lines++;
     detail = { lines };
@@ -34,6 +36,17 @@ async function child(job, path, extra) {
   } else if (job === 'load') {
     const set = await loadHashSet(path);
     detail = { count: set.arrays.pdq?.count };
+  } else if (job === 'load-unverified') {
+    // The load without the digest check that every command now runs.
+    const set = await loadHashSet(path, { verify: false });
+    detail = { count: set.arrays.pdq?.count };
+  } else if (job === 'index-written' || job === 'index-in-memory') {
+    // A first match: the set's indexes built, and (written) saved to the cache, as `extra` names it.
+    const { openIndexes } = await import(matching);
+    process.env.XDG_CACHE_HOME = extra;
+    const set = await loadHashSet(path);
+    const indexes = await openIndexes(set, { noCache: job === 'index-in-memory' });
+    detail = { signals: indexes.size };
   } else if (job === 'read-file') {
     // Baseline: one readFile of the store, which is the least a load can cost.
     detail = { bytes: (await readFile(path)).length };
@@ -69,7 +82,7 @@ function generateList(path, lines) {
 
 async function main() {
   const sizesArg = process.argv.indexOf('--sizes');
-  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1].split(',').map(Number) : [1_000_000, 10_000_000];
+  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1].split(',').map(Number).filter(Boolean) : [1_000_000, 10_000_000];
   const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-hashsets-'));
   const rows = [];
   try {
@@ -102,13 +115,23 @@ async function main() {
     }
     await writer.close();
     const readBaseline = measure('read-file', storePath);
+    const unverified = measure('load-unverified', storePath);
     const loaded = measure('load', storePath);
     rows.push([
-      `load native store, 10,000,000 PDQ (${(statSync(storePath).size / 1e6).toFixed(0)} MB)`,
+      `load native store, 10,000,000 PDQ (${(statSync(storePath).size / 1e6).toFixed(0)} MB), digest checked`,
       `${(10_000_000 / loaded.seconds / 1e6).toFixed(1)}M hashes/s`,
       `${loaded.seconds.toFixed(2)} s`,
       `${loaded.maxRssMb.toFixed(0)} MB`,
-      `readFile alone ${readBaseline.seconds.toFixed(2)} s (${(loaded.seconds / readBaseline.seconds).toFixed(2)}x)`,
+      `load alone (--no-verify) ${unverified.seconds.toFixed(2)} s (${(loaded.seconds / unverified.seconds).toFixed(2)}x); readFile ${readBaseline.seconds.toFixed(2)} s`,
+    ]);
+    const inMemory = measure('index-in-memory', storePath, join(dir, 'cache'));
+    const written = measure('index-written', storePath, join(dir, 'cache'));
+    rows.push([
+      'first match, 10,000,000 PDQ: index built and written to the cache',
+      '',
+      `${written.seconds.toFixed(1)} s`,
+      `${written.maxRssMb.toFixed(0)} MB`,
+      `built in memory only ${inMemory.seconds.toFixed(1)} s, ${inMemory.maxRssMb.toFixed(0)} MB (${(written.maxRssMb / inMemory.maxRssMb).toFixed(2)}x)`,
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

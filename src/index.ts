@@ -21,5 +21,9 @@ export * from './hashing/index.js';
 export * from './hashsets/index.js';
 export * from './matching/index.js';
 export * from './net/index.js';
+// Hash lists and matching (domains): typed categories with their tables, the line and CSV readers.
+export { describeCategory, isKnownScheme, makeCategory, type CategoryResult } from './core/categories.js';
+export { linesOf, readLines, readTextChunks, type TextLine } from './core/lines.js';
+export { csvColumn, parseCsvRows } from './core/csv.js';
 // Triage (issue 14): reports, the pipeline, the case store (SQLite/PostgreSQL; drivers load only when a case is opened).
 export * from './triage/index.js';

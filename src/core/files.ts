@@ -1,6 +1,7 @@
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, type ErrorInfo } from './errors.js';
+import { linesOf } from './lines.js';
 
 export interface WalkEntry {
   path: string;
@@ -58,8 +59,5 @@ async function* walk(path: string, ancestors: string[]): AsyncGenerator<WalkEntr
 
 /** Lines of a path list (`--from`), without blanks and without the trailing CR of CRLF files. */
 export function parsePathList(text: string): string[] {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/\r$/, ''))
-    .filter((line) => line.trim() !== '');
+  return linesOf(text).filter((line) => line.trim() !== '');
 }

@@ -2,17 +2,10 @@
  * What every domain sees of a loaded hash set (the store itself is src/hashsets/). Matching reads the binary hash
  * arrays directly; notices and reports read entry metadata through `entry()`.
  */
+import type { Category } from './categories.js';
 import type { SignalName } from './signals/index.js';
 
-/** A category as the list that assigned it says it, with the scheme that gives the value its meaning. */
-export interface Category {
-  /** e.g. `vics-us`, `vics-uk`, `vics-ca`, `caid`, `inhope-baseline`, `inhope-national`, `custom`. */
-  scheme: string;
-  /** The value in that scheme, as text (`1`, `A`, `baseline`, …). */
-  value: string;
-  /** Human label when the scheme defines one. */
-  label?: string;
-}
+export type { Category } from './categories.js';
 
 /** Where an entry came from: enough to find the original line or record again. */
 export interface Provenance {

@@ -1,3 +1,4 @@
+import type { Category } from './categories.js';
 import type { ErrorInfo } from './errors.js';
 import type { Provenance } from './hashset.js';
 import type { DihedralVariant, Hashes } from './records.js';
@@ -12,21 +13,19 @@ export interface Match {
   signal: SignalName;
   /** Bits that differ (0 for cryptographic hashes); for videos, the nearest frame pair. */
   distance: number;
-  /** Which PDQ rotation/flip of the input matched (`--dihedral`); null for other signals. */
-  variant: DihedralVariant | null;
-  category: string | null;
-  scheme: string | null;
-  source: string | null;
+  /** PDQ only: which rotation/flip of the input matched (`orig` unless `--dihedral` found another). */
+  variant?: DihedralVariant;
+  /** The entry's category, with its label and illegality from data/categories.json. */
+  category?: Category;
+  /** The list the entry came from (`ncmec`, `iwf`, …), when known. */
+  source?: string;
   /** Videos only: share of the input's frames matched in the set's video, and the other way round (0–100). */
-  query_percent?: number;
-  target_percent?: number;
+  queryPercent?: number;
+  targetPercent?: number;
 }
 
 /** The category an input takes from its best categorised match, with where it comes from. */
-export interface DerivedCategory {
-  scheme: string;
-  value: string;
-  label?: string;
+export interface DerivedCategory extends Category {
   set: string;
   entry: string;
   signal: SignalName;
@@ -36,23 +35,38 @@ export interface DerivedCategory {
   text: string;
 }
 
-/** `vigie match` output for one input. */
+/** One of the categories that matches from different sets disagree on. */
+export interface CategoryConflict extends Category {
+  set: string;
+  distance: number;
+}
+
+/**
+ * `vigie match` output for one input. JSON keys are camelCase, as in every Vigie record; optional fields are absent
+ * rather than empty.
+ */
 export interface MatchRecord {
   path: string;
   media?: 'image' | 'video' | 'other';
   hashes: Hashes;
-  pdq_quality?: number;
+  pdqQuality?: number;
   /** Best first. */
   matches: Match[];
   category?: DerivedCategory;
   /** Present when matches from different sets disagree on the category: every distinct one, never resolved. */
-  category_conflict?: { set: string; scheme: string; value: string; distance: number }[];
+  categoryConflict?: CategoryConflict[];
   warnings?: string[];
+  /** When the input was matched (UTC, ISO 8601). */
+  observedAt: string;
+  /** What matched it: `vigie <version>`. */
+  producer: string;
 }
 
 export interface MatchErrorRecord {
   path: string;
   error: ErrorInfo;
+  observedAt?: string;
+  producer?: string;
 }
 
 export type MatchOutput = MatchRecord | MatchErrorRecord;

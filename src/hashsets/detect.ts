@@ -1,9 +1,10 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { VigieError } from '../core/errors.js';
+import { decodeHead, isUtf16 } from '../core/lines.js';
 import { VPDQ_LINE } from '../core/vpdq-line.js';
 import type { FormatName } from './formats/index.js';
-import { BSD_LINE, PLAIN_TYPE_BY_LENGTH } from './formats/plain.js';
+import { MD5DEEP_SIZED_LINE, PLAIN_TYPE_BY_LENGTH, TAGGED_LINE } from './formats/plain.js';
 import { STORE_MAGIC } from './store-layout.js';
 
 const SNIFF_BYTES = 65536;
@@ -28,8 +29,14 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   }
   const name = basename(path);
   if (head.subarray(0, STORE_MAGIC.length).equals(STORE_MAGIC)) return 'native';
-  if (head.includes(0)) throw new VigieError('bad-input', `${name}:1: binary data, not a hash list (give --format to force one)`);
-  const text = head.toString('utf8').replace(/^\ufeff/, '');
+  if (head.includes(0) && !isUtf16(head)) {
+    throw new VigieError('bad-input', `${name}:1: binary data, not a hash list (give --format to force one)`);
+  }
+  const text = decodeHead(head);
+  // JSON records and XML may run long on one line; a hash list line never does.
+  if (head.length === SNIFF_BYTES && !text.includes('\n') && !/^\s*[{<]/.test(text)) {
+    throw new VigieError('bad-input', `${name}:1: over-long line (more than ${SNIFF_BYTES} bytes without a line break): not a hash list`);
+  }
   const lines = text.split('\n').map((l) => l.replace(/\r$/, '').trim()).filter((l) => l !== '');
   const first = lines[0] ?? '';
   if (first === '') throw new VigieError('bad-input', `${name}: empty file`);
@@ -45,10 +52,12 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   // The last sniffed line may be cut off at 64 KiB.
   const whole = content.length > 1 && text.length >= SNIFF_BYTES ? content.slice(0, -1) : content;
   if (whole.length > 0 && whole.every((l) => VPDQ_LINE.test(l))) return 'vpdq';
-  if (whole.length > 0 && whole.every((l) => BSD_LINE.test(l))) return 'plain';
-  // Plain when most lines are hex of one length: a few bad lines are the importer's to report, line by line.
-  const lengths = whole.map((l) => /^([0-9a-fA-F]+)(\s|$)/.exec(l)?.[1].length ?? 0);
-  const common = mostCommon(lengths);
+  if (whole.length > 0 && whole.every((l) => TAGGED_LINE.test(l))) return 'plain';
+  // Plain when most lines are hex of one length: a few bad lines (a stray first line) are the importer's to report.
+  const lengths = whole.map((l) => /^([0-9a-fA-F]+)(\s|$)/.exec(l)?.[1].length ?? (TAGGED_LINE.test(l) ? -1 : 0));
+  if (whole.length > 0 && whole.every((l) => MD5DEEP_SIZED_LINE.test(l))) return 'plain';
+  const common = mostCommon(lengths.filter((length) => length !== 0));
+  if (common === -1) return 'plain';
   if (common > 0 && lengths.filter((length) => length === common).length * 2 >= lengths.length) {
     if (PLAIN_TYPE_BY_LENGTH[common] === undefined && common !== 64) {
       throw new VigieError('bad-input', `${name}: a plain list of ${common}-digit hashes: give --format plain --type <signal>`);

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import type { HashSetEntry } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 import { FORMATS, type ExportSkips, type FormatName } from './formats/index.js';
-import { VigieError } from '../core/errors.js';
-import { entriesOf, loadHashSet } from './store-reader.js';
+import { ExitCode, VigieError } from '../core/errors.js';
+import { entriesOf, loadHashSet, type LoadOptions } from './store-reader.js';
 
-export interface ExportOptions {
+export interface ExportOptions extends LoadOptions {
   /** Only this signal's entries (plain lists hold one signal). */
   signal?: SignalName;
 }
@@ -14,7 +14,7 @@ export interface ExportOptions {
 /** Text of `entries` in `format`, chunk by chunk; entries the format cannot hold are counted in `skips`. */
 export function formatEntries(entries: Iterable<HashSetEntry>, format: FormatName, skips: ExportSkips): Generator<string> {
   const write = FORMATS[format].write;
-  if (!write) throw new VigieError('usage', `cannot export to ${format}`, 2);
+  if (!write) throw new VigieError('usage', `cannot export to ${format}`, ExitCode.usage);
   return write(entries, skips);
 }
 
@@ -23,7 +23,7 @@ export function formatEntries(entries: Iterable<HashSetEntry>, format: FormatNam
  * of entries left out and why (e.g. a PDQ hash has no place in a hashdeep file).
  */
 export async function exportHashSet(setPath: string, format: FormatName, output: string, options: ExportOptions = {}): Promise<{ written: number; skips: ExportSkips }> {
-  const set = await loadHashSet(setPath);
+  const set = await loadHashSet(setPath, options);
   let written = 0;
   const selected = function* () {
     for (const entry of entriesOf(set)) {

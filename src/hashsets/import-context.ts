@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
 import { signalType, type SignalName } from '../core/signals/index.js';
-import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../core/lines.js';
 
 /** A line or record that was not imported, and why. */
 export interface SkippedLine {
@@ -25,6 +25,8 @@ export interface ImportOptions {
   /** Any skipped line is a failure. */
   strict?: boolean;
   maxLineBytes?: number;
+  /** Check a native store's digest when it is read as a list (default true; `--no-verify`). */
+  verify?: boolean;
 }
 
 /** How many skipped lines are kept with their reasons; beyond this only the count grows. */

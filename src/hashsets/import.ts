@@ -1,12 +1,14 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 import { detectFormat, type DetectedFormat } from './detect.js';
 import { FORMATS, type FormatName } from './formats/index.js';
+import { applyNcmecUpdates, ncmecUpdates } from './formats/ncmec.js';
 import { ImportContext, type ImportOptions, type SkippedLine } from './import-context.js';
+import { duplicateIndexes } from './duplicates.js';
 import { entriesOf, loadHashSet } from './store-reader.js';
 import { StoreWriter, type StoreSummary } from './store-writer.js';
 
@@ -35,7 +37,7 @@ export async function readList(
   const format = options.format ?? (await detectFormat(path));
   const context = new ImportContext(path, format, options);
   if (format === 'native') {
-    const set = await loadHashSet(path);
+    const set = await loadHashSet(path, options);
     const entries = (async function* () {
       for (const entry of entriesOf(set)) {
         context.counts[entry.signal] = (context.counts[entry.signal] ?? 0) + 1;
@@ -80,16 +82,29 @@ export interface ImportSetOptions extends ImportOptions {
 export interface ImportResult {
   store: StoreSummary;
   files: FileImportReport[];
+  /**
+   * Hashes met more than once (same signal and hash), by signal: all are kept, each with its provenance, and
+   * `hashset verify` reports the same count (`hashset dedupe` keeps one).
+   */
+  duplicates: Partial<Record<SignalName, number>>;
 }
 
 /** Imports list files into one native store at `output`, streaming (bounded memory whatever the lists' sizes). */
 export async function importHashSet(inputs: string[], output: string, options: ImportSetOptions = {}): Promise<ImportResult> {
-  if (inputs.length === 0) throw new VigieError('usage', 'no list to import', 2);
+  if (inputs.length === 0) throw new VigieError('usage', 'no list to import', ExitCode.usage);
   const writer = new StoreWriter(output, { name: options.name ?? basename(output), thresholds: options.thresholds });
   const files: FileImportReport[] = [];
   let imported = 0;
   try {
+    // NCMEC pages are updates of one list: they apply together, in command-line order, after the other lists.
+    const pages: { format: DetectedFormat; context: ImportContext; at: number }[] = [];
     for (const input of inputs) {
+      if ((options.format ?? (await detectFormat(input))) === 'ncmec') {
+        await assertReadableFile(input);
+        pages.push({ format: 'ncmec', context: new ImportContext(input, 'ncmec', options), at: files.length });
+        files.push(reportOf('ncmec', pages.at(-1)!.context));
+        continue;
+      }
       const { format, context, entries } = await readList(input, options);
       for await (const entry of entries) {
         writer.add(entry);
@@ -97,19 +112,50 @@ export async function importHashSet(inputs: string[], output: string, options: I
       }
       files.push(reportOf(format, context));
     }
+    for await (const entry of applyNcmecUpdates(allUpdates(pages.map((page) => page.context)))) {
+      writer.add(entry);
+      imported++;
+    }
+    for (const page of pages) files[page.at] = reportOf(page.format, page.context);
     assertSomethingImported(imported, files);
   } catch (error) {
     writer.abort();
     throw error;
   }
-  return { store: await writer.close(), files };
+  const store = await writer.close();
+  return { store, files, duplicates: await countDuplicates(output) };
 }
 
-/** Lists whose every line was skipped must not become an empty set that looks like a successful import. */
+/** Duplicates per signal of a store just written (read back: the import streamed and kept no hash in memory). */
+export async function countDuplicates(path: string): Promise<Partial<Record<SignalName, number>>> {
+  const set = await loadHashSet(path, { verify: false });
+  const counts: Partial<Record<SignalName, number>> = {};
+  for (const array of Object.values(set.arrays)) {
+    let n = 0;
+    for (const _ of duplicateIndexes(array)) n++;
+    if (n > 0) counts[array.signal] = n;
+  }
+  return counts;
+}
+
+async function* allUpdates(contexts: ImportContext[]) {
+  for (const context of contexts) for await (const update of ncmecUpdates(context)) yield { update, context };
+}
+
+/** An import that keeps no entry must not become an empty set that looks like a successful import. */
 function assertSomethingImported(imported: number, files: FileImportReport[]): void {
+  if (imported > 0) return;
   const skipped = files.reduce((total, file) => total + file.skippedCount, 0);
-  if (imported > 0 || skipped === 0) return;
   const first = files.flatMap((file) => file.skipped)[0];
-  const example = first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : '';
-  throw new VigieError('nothing-imported', `nothing imported: all ${skipped} line(s) were skipped${example}`);
+  const ignored = Object.entries(
+    files.reduce<Record<string, number>>((all, file) => {
+      for (const [what, n] of Object.entries(file.ignored)) all[what] = (all[what] ?? 0) + n;
+      return all;
+    }, {}),
+  ).map(([what, n]) => `${n} ${what}`);
+  const reasons = [
+    ...(skipped > 0 ? [`${skipped} line(s) skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`] : []),
+    ...(ignored.length > 0 ? [`ignored: ${ignored.join(', ')}`] : []),
+  ];
+  throw new VigieError('nothing-imported', `nothing imported: ${reasons.join('; ') || 'no hash in the list(s)'}`);
 }

@@ -1,6 +1,6 @@
 import type { HashSetEntry, LoadedHashSet, Provenance } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
-import { entriesOf, loadHashSet } from './store-reader.js';
+import { entriesOf, loadHashSet, type LoadOptions } from './store-reader.js';
 import { StoreWriter, type StoreSummary } from './store-writer.js';
 
 export interface HashSetStats {
@@ -108,13 +108,13 @@ export interface MergeResult {
  * the lists give different categories are reported as conflicts; the first list's category stays. With a single
  * input this is `dedupe`.
  */
-export async function mergeHashSets(inputs: string[], output: string, name: string): Promise<MergeResult> {
+export async function mergeHashSets(inputs: string[], output: string, name: string, options: LoadOptions = {}): Promise<MergeResult> {
   const merged = new Map<string, HashSetEntry>();
   const conflicts = new Map<string, MergeConflict>();
   const thresholds = {};
   let read = 0;
   for (const input of inputs) {
-    const set = await loadHashSet(input);
+    const set = await loadHashSet(input, options);
     Object.assign(thresholds, { ...set.thresholds, ...thresholds });
     for (const entry of entriesOf(set)) {
       read++;

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { HashRecord, VideoFrameHash } from '../core/records.js';
+import type { SignalName } from '../core/signals/index.js';
 import type { FormatName } from './formats/index.js';
 import { readList } from './import.js';
 
@@ -9,8 +10,11 @@ import { readList } from './import.js';
  * and a bad line makes the batch's exit code say so. List entries carry no image data: their PDQ quality, when the
  * list gives one, is kept; otherwise the quality gate does not apply.
  */
-export async function* readListAsHashRecords(path: string, format?: FormatName): AsyncGenerator<HashRecord> {
-  const { context, entries } = await readList(path, { ...(format && { format }) });
+export async function* readListAsHashRecords(
+  path: string,
+  options: { format?: FormatName; type?: SignalName } = {},
+): AsyncGenerator<HashRecord> {
+  const { context, entries } = await readList(path, options);
   const name = basename(path);
   const frames: VideoFrameHash[] = [];
   for await (const entry of entries) {

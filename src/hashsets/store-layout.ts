@@ -2,6 +2,7 @@
  * The native store's binary layout (version 1), shared by its writer and reader. hashsets/FORMAT.md is the prose
  * version of this file; change both together and bump STORE_VERSION on any incompatible change.
  */
+import { describeCategory } from '../core/categories.js';
 import type { Category, HashSetEntry, Provenance } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 
@@ -71,7 +72,11 @@ export interface EntryRecord {
 /** The shared part of an entry, with keys in a fixed order so that equal records serialise equally. */
 export function entryRecord(entry: HashSetEntry): EntryRecord {
   const record: EntryRecord = {};
-  if (entry.category) record.category = entry.category;
+  // Illegality is not frozen into the store: it is read from data/categories.json when the entry is.
+  if (entry.category) {
+    const { scheme, value, label } = entry.category;
+    record.category = { scheme, value, ...(label !== undefined && { label }) };
+  }
   if (entry.source !== undefined) record.source = entry.source;
   if (entry.firstSeen !== undefined) record.firstSeen = entry.firstSeen;
   if (entry.lastSeen !== undefined) record.lastSeen = entry.lastSeen;
@@ -94,7 +99,7 @@ export function entryFromRecord(
   frame?: { frame: number; timestamp: number },
 ): HashSetEntry {
   const entry: HashSetEntry = { hash, signal };
-  if (record.category) entry.category = { ...record.category };
+  if (record.category) entry.category = describeCategory(record.category);
   if (record.source !== undefined) entry.source = record.source;
   if (record.firstSeen !== undefined) entry.firstSeen = record.firstSeen;
   if (record.lastSeen !== undefined) entry.lastSeen = record.lastSeen;

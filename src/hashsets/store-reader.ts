@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename } from 'node:path';
@@ -106,11 +107,25 @@ interface SignalColumns {
   timestamps?: Float64Array;
 }
 
+/** True when the store's sections (every byte before its header) hash to the digest its header records. */
+export function contentIntact(file: Buffer, header: StoreHeader, headerOffset: number): boolean {
+  return createHash('sha256').update(file.subarray(0, headerOffset)).digest('hex') === header.contentSha256;
+}
+
+export interface LoadOptions {
+  /**
+   * Check the sections against the header's digest before use (default true): a flipped bit must not silently lose
+   * or change a match. False only for callers that verified the file separately (`--no-verify`).
+   */
+  verify?: boolean;
+}
+
 /**
  * Loads a native store with one read: hash arrays, record indexes, lines and qualities are views into the file's
- * buffer, so loading costs the read and nothing per hash. Entry metadata is decoded only when `entry()` asks.
+ * buffer, so loading costs the read and the digest check, nothing per hash. A damaged store is refused (exit 3).
+ * Entry metadata is decoded only when `entry()` asks.
  */
-export async function loadHashSet(path: string): Promise<LoadedHashSet> {
+export async function loadHashSet(path: string, options: LoadOptions = {}): Promise<LoadedHashSet> {
   if (endianness() !== 'LE') throw new VigieError('unsupported-platform', 'hash set stores need a little-endian CPU', ExitCode.environment);
   let file: Buffer;
   try {
@@ -119,7 +134,14 @@ export async function loadHashSet(path: string): Promise<LoadedHashSet> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new VigieError(code === 'ENOENT' ? 'not-found' : 'unreadable', `cannot read hash set ${path}: ${code ?? 'error'}`);
   }
-  const { version, header } = readStoreHeader(path, file);
+  const { version, header, headerOffset } = readStoreHeader(path, file);
+  if (options.verify !== false && !contentIntact(file, header, headerOffset)) {
+    throw new VigieError(
+      'corrupt-hashset',
+      `${basename(path)}: damaged hash set: its content does not match the digest in its header (see "vigie hashset verify"; --no-verify uses it anyway)`,
+      ExitCode.input,
+    );
+  }
   const columns = new Map<SignalName, SignalColumns>();
   const arrays: Partial<Record<SignalName, SignalArray>> = {};
   for (const signal of header.signals) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError, VigieError } from '../core/errors.js';
@@ -8,7 +7,7 @@ import { readList } from './import.js';
 import { manifestPathOf, MANIFEST_VERSION, readManifest, sha256File, type Manifest } from './manifest.js';
 import { checkSignature } from './signing.js';
 import { duplicateIndexes } from './duplicates.js';
-import { isNativeStore, loadHashSet, readStoreHeader } from './store-reader.js';
+import { contentIntact, isNativeStore, loadHashSet, readStoreHeader } from './store-reader.js';
 import { NO_QUALITY, STORE_VERSION } from './store-layout.js';
 import type { FormatName } from './formats/index.js';
 
@@ -34,6 +33,13 @@ export interface VerifyReport {
   sound: boolean;
   manifest?: Pick<Manifest, 'name' | 'sequence' | 'format' | 'sha256' | 'counts' | 'total'>;
   counts: Partial<Record<SignalName, number>>;
+  /**
+   * Hashes present more than once, by signal. Not a problem: import keeps every occurrence with its provenance and
+   * says so, and a set fresh from import must verify; `hashset dedupe` keeps one.
+   */
+  duplicates: Partial<Record<SignalName, number>>;
+  /** True when the list holds no hash at all: sound or not, it is said (`--expect-min-count` makes it fail). */
+  empty: boolean;
   signature: 'valid' | 'invalid' | 'not checked';
   problems: VerifyProblem[];
   problemCount: number;
@@ -55,7 +61,7 @@ export async function verifyHashSet(setPath: string, options: VerifyOptions = {}
     problemCount++;
     if (problems.length < maxProblems) problems.push({ file: where, line, message });
   };
-  const report: VerifyReport = { file, sound: false, counts: {}, signature: 'not checked', problems, problemCount: 0 };
+  const report: VerifyReport = { file, sound: false, counts: {}, duplicates: {}, empty: false, signature: 'not checked', problems, problemCount: 0 };
   const manifestPath = manifestPathOf(setPath);
   let manifest: Manifest | undefined;
   try {
@@ -84,8 +90,9 @@ export async function verifyHashSet(setPath: string, options: VerifyOptions = {}
     if (options.previous) await checkSequence(manifest, options.previous, problem);
   }
 
-  report.counts = await checkEntries(setPath, manifest, problem);
+  report.counts = await checkEntries(setPath, manifest, problem, report.duplicates);
   const total = Object.values(report.counts).reduce((sum, n) => sum + (n ?? 0), 0);
+  report.empty = total === 0;
   if (manifest) {
     for (const signal of new Set([...Object.keys(manifest.counts ?? {}), ...Object.keys(report.counts)]) as Set<SignalName>) {
       const expected = manifest.counts?.[signal] ?? 0;
@@ -102,6 +109,9 @@ export async function verifyHashSet(setPath: string, options: VerifyOptions = {}
 }
 
 type Problem = (message: string, line?: number, where?: string) => void;
+type Duplicates = Partial<Record<SignalName, number>>;
+
+const countDuplicate = (duplicates: Duplicates, signal: SignalName) => (duplicates[signal] = (duplicates[signal] ?? 0) + 1);
 
 async function checkContent(setPath: string, manifest: Manifest, problem: Problem): Promise<void> {
   const { sha256, bytes } = await sha256File(setPath).catch(() => ({ sha256: '', bytes: -1 }));
@@ -114,8 +124,7 @@ async function checkContent(setPath: string, manifest: Manifest, problem: Proble
     const content = await readFile(setPath);
     const { version, header, headerOffset } = readStoreHeader(setPath, content);
     if (version !== manifest.format_version) problem(`store format version ${version}, the manifest says ${manifest.format_version}`);
-    const digest = createHash('sha256').update(content.subarray(0, headerOffset)).digest('hex');
-    if (digest !== header.contentSha256) problem('store sections do not match the digest in its header (corrupt)');
+    if (!contentIntact(content, header, headerOffset)) problem('store sections do not match the digest in its header (corrupt)');
   } catch (error) {
     problem(describeError(error).message.replace(/^[^:]*: /, ''));
   }
@@ -135,19 +144,13 @@ async function checkSequence(manifest: Manifest, previousPath: string, problem: 
 }
 
 /** A store's hashes are bytes (always well-formed): check qualities and duplicates on the arrays directly. */
-async function checkStoreEntries(setPath: string, problem: Problem) {
-  const set = await loadHashSet(setPath);
+async function checkStoreEntries(setPath: string, problem: Problem, duplicates: Duplicates) {
+  // The digest is checkContent's to report, as one problem among others.
+  const set = await loadHashSet(setPath, { verify: false });
   const counts: Partial<Record<SignalName, number>> = {};
-  const where = (signal: SignalName, index: number) => {
-    const { provenance } = set.entry(signal, index);
-    return provenance ? `${provenance.file}:${provenance.line}` : `${signal} hash ${index + 1}`;
-  };
   for (const array of Object.values(set.arrays)) {
     counts[array.signal] = array.count;
-    for (const [index, first] of duplicateIndexes(array)) {
-      const { provenance } = set.entry(array.signal, index);
-      problem(`duplicate ${array.signal} hash (first at ${where(array.signal, first)})`, provenance?.line, provenance?.file ?? basename(setPath));
-    }
+    for (const _ of duplicateIndexes(array)) countDuplicate(duplicates, array.signal);
     const qualities = array.qualities ?? new Uint8Array(0);
     for (let i = 0; i < qualities.length; i++) {
       if (qualities[i] > 100 && qualities[i] !== NO_QUALITY) problem(`${array.signal} hash ${i + 1}: quality ${qualities[i]} is over 100`);
@@ -156,10 +159,10 @@ async function checkStoreEntries(setPath: string, problem: Problem) {
   return counts;
 }
 
-/** Reads every entry: skipped lines are syntax problems; a hash seen twice for the same signal is a duplicate. */
-async function checkEntries(setPath: string, manifest: Manifest | undefined, problem: Problem) {
+/** Reads every entry: skipped lines are syntax problems; a hash seen twice for the same signal is counted. */
+async function checkEntries(setPath: string, manifest: Manifest | undefined, problem: Problem, duplicates: Duplicates) {
   try {
-    if (manifest?.format === 'native' || (!manifest && (await isNativeStore(setPath)))) return await checkStoreEntries(setPath, problem);
+    if (manifest?.format === 'native' || (!manifest && (await isNativeStore(setPath)))) return await checkStoreEntries(setPath, problem, duplicates);
     const { context, entries } = await readList(setPath, {
       format: manifest?.format as FormatName | undefined,
       type: manifest?.options?.type,
@@ -170,13 +173,10 @@ async function checkEntries(setPath: string, manifest: Manifest | undefined, pro
     for await (const entry of entries) {
       let column = columns.get(entry.signal);
       if (!column) columns.set(entry.signal, (column = new HashColumn(entry.signal)));
-      column.push(entry.hash, entry.provenance?.line ?? 0);
+      column.push(entry.hash);
     }
-    const file = basename(setPath);
     for (const column of columns.values()) {
-      for (const [index, first] of duplicateIndexes(column.array())) {
-        problem(`duplicate ${column.signal} hash (first at ${file}:${column.lines[first]})`, column.lines[index], file);
-      }
+      for (const _ of duplicateIndexes(column.array())) countDuplicate(duplicates, column.signal);
     }
     for (const skipped of context.skipped) problem(skipped.reason, skipped.line, skipped.file);
     for (let i = context.skipped.length; i < context.skippedCount; i++) problem('skipped line');
@@ -190,29 +190,23 @@ async function checkEntries(setPath: string, manifest: Manifest | undefined, pro
   }
 }
 
-/** Hashes of one signal as growing contiguous bytes, with the line of each. */
+/** Hashes of one signal as growing contiguous bytes. */
 class HashColumn {
   private readonly width: number;
   private bytes = Buffer.alloc(0);
-  lines = new Uint32Array(0);
   private count = 0;
 
   constructor(readonly signal: SignalName) {
     this.width = signalType(signal).bits / 8;
   }
 
-  push(hex: string, line: number): void {
-    if (this.count === this.lines.length) {
-      const capacity = Math.max(1024, this.count * 2);
-      const bytes = Buffer.alloc(capacity * this.width);
+  push(hex: string): void {
+    if (this.count * this.width === this.bytes.length) {
+      const bytes = Buffer.alloc(Math.max(1024, this.count * 2) * this.width);
       this.bytes.copy(bytes);
-      const lines = new Uint32Array(capacity);
-      lines.set(this.lines);
       this.bytes = bytes;
-      this.lines = lines;
     }
-    this.bytes.write(hex, this.count * this.width, 'hex');
-    this.lines[this.count++] = line;
+    this.bytes.write(hex, this.count++ * this.width, 'hex');
   }
 
   array(): SignalArray {

@@ -1,5 +1,5 @@
 import type { LoadedHashSet } from '../core/hashset.js';
-import type { DerivedCategory, Match, MatchRecord } from '../core/match.js';
+import type { CategoryConflict, DerivedCategory, Match, MatchRecord } from '../core/match.js';
 import { DIHEDRAL_VARIANTS, type DihedralVariant } from '../core/records.js';
 import { signalType, type SignalName } from '../core/signals/index.js';
 
@@ -30,12 +30,12 @@ function compareFound(a: FoundMatch, b: FoundMatch): number {
  * The matches of one input, each entry once (the best of its variants), best first; the category of the best
  * categorised match with its provenance; and, when sets disagree on the category, every distinct one.
  */
-export function describeMatches(found: FoundMatch[]): Pick<MatchRecord, 'matches' | 'category' | 'category_conflict'> {
+export function describeMatches(found: FoundMatch[]): Pick<MatchRecord, 'matches' | 'category' | 'categoryConflict'> {
   found.sort(compareFound);
   const seen = new Set<string>();
   const matches: Match[] = [];
   let category: DerivedCategory | undefined;
-  const categories = new Map<string, { set: string; scheme: string; value: string; distance: number }>();
+  const categories = new Map<string, CategoryConflict>();
   for (const hit of found) {
     const key = `${hit.order}:${hit.signal}:${hit.video?.id ?? hit.index}`;
     if (seen.has(key)) continue;
@@ -46,18 +46,15 @@ export function describeMatches(found: FoundMatch[]): Pick<MatchRecord, 'matches
       entry: hit.video?.id ?? entry.hash,
       signal: hit.signal,
       distance: hit.distance,
-      variant: hit.variant,
-      category: entry.category?.value ?? null,
-      scheme: entry.category?.scheme ?? null,
-      source: entry.source ?? null,
-      ...(hit.video && { query_percent: hit.video.queryPercent, target_percent: hit.video.targetPercent }),
+      ...(hit.variant && { variant: hit.variant }),
+      ...(entry.category && { category: entry.category }),
+      ...(entry.source !== undefined && { source: entry.source }),
+      ...(hit.video && { queryPercent: hit.video.queryPercent, targetPercent: hit.video.targetPercent }),
     });
     if (!entry.category) continue;
     const { scheme, value, label } = entry.category;
     category ??= {
-      scheme,
-      value,
-      ...(label && { label }),
+      ...entry.category,
       set: hit.set.name,
       entry: entry.hash,
       signal: hit.signal,
@@ -66,13 +63,13 @@ export function describeMatches(found: FoundMatch[]): Pick<MatchRecord, 'matches
       text: `${scheme} category ${value}${label ? ` (${label})` : ''}, from set ${hit.set.name}, distance ${hit.distance}`,
     };
     const categoryKey = `${hit.set.name}\0${scheme}\0${value}`;
-    if (!categories.has(categoryKey)) categories.set(categoryKey, { set: hit.set.name, scheme, value, distance: hit.distance });
+    if (!categories.has(categoryKey)) categories.set(categoryKey, { ...entry.category, set: hit.set.name, distance: hit.distance });
   }
   const distinct = new Set([...categories.values()].map(({ scheme, value }) => `${scheme}\0${value}`));
   const sets = new Set([...categories.values()].map(({ set }) => set));
   return {
     matches,
     ...(category && { category }),
-    ...(distinct.size > 1 && sets.size > 1 && { category_conflict: [...categories.values()] }),
+    ...(distinct.size > 1 && sets.size > 1 && { categoryConflict: [...categories.values()] }),
   };
 }

@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { VigieError } from '../core/errors.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from '../core/lines.js';
 import type { HashRecord } from '../core/records.js';
 
 /**
@@ -8,20 +6,14 @@ import type { HashRecord } from '../core/records.js';
  * gives an error record named `<file>:<line>`, so the batch goes on and the exit code says something was wrong.
  */
 export async function* readHashRecords(path: string): AsyncGenerator<HashRecord> {
-  const stream = path === '-' ? process.stdin : createReadStream(path);
-  const opened = new Promise<void>((resolve, reject) => {
-    if (path === '-') resolve();
-    stream.once('open', () => resolve());
-    stream.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new VigieError('unreadable', `cannot read --hashes file ${path}: ${error.code ?? error.message}`)),
-    );
-  });
-  await opened;
-  let line = 0;
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    line++;
+  const source = path === '-' ? (process.stdin as AsyncIterable<Buffer>) : path;
+  for await (const { number, text, overlong } of readLines(source, { label: `--hashes file ${path}` })) {
+    if (overlong !== undefined) {
+      yield { path: `${path}:${number}`, error: { code: 'bad-record', message: `over-long line: ${overlong} bytes, the maximum is ${DEFAULT_MAX_LINE_BYTES}` } };
+      continue;
+    }
     if (text.trim() === '') continue;
-    yield parseRecord(text, `${path}:${line}`);
+    yield parseRecord(text, `${path}:${number}`);
   }
 }
 

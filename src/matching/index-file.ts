@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { endianness } from 'node:os';
-import { writeFileAtomic } from '../core/atomic.js';
+import { once } from 'node:events';
+import { mkdir, open } from 'node:fs/promises';
+import { endianness, homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createAtomicWriteStream } from '../core/atomic.js';
 import type { LoadedHashSet, SignalArray } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 import { buildIndex, deserializeIndex } from './build-index.js';
 import type { HashIndex, IndexKind } from './hash-index.js';
 
 /**
- * The indexes of one hash set, saved beside it as `<set path>.mih`:
+ * The indexes of one hash set, saved in the user's cache directory (never beside the set, which may sit on
+ * read-only evidence media) as `$XDG_CACHE_HOME/vigie/indexes/<contentSha256>.mih`:
  *
  *   "VIGIEIDX" | u32 header length | header (JSON, padded to 8 bytes) | sections (each padded to 8 bytes)
  *
@@ -38,8 +41,15 @@ export interface OpenIndexesOptions {
   noCache?: boolean;
 }
 
+/** `$XDG_CACHE_HOME/vigie/indexes`, else `~/.cache/vigie/indexes` (the XDG default). */
+export function indexCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'vigie', 'indexes');
+}
+
+/** Keyed by the set's content digest: the same set anywhere shares one index, a changed set gets a new one. */
 export function indexPathFor(set: LoadedHashSet): string {
-  return `${set.path}.mih`;
+  return join(indexCacheDir(), `${set.contentSha256}.mih`);
 }
 
 /** The set's indexes from its index file when that is current and sound; otherwise built, saved and reported. */
@@ -60,8 +70,7 @@ export async function openIndexes(set: LoadedHashSet, options: OpenIndexesOption
   }
   const indexes = buildAll(arrays);
   try {
-    // As private as the set: bucket tables give away bits of every hash.
-    await writeFileAtomic(path, serializeIndexes(set, indexes), { mode: 0o600 });
+    await writeIndexFile(path, set, indexes);
   } catch (error) {
     options.report?.(`cannot save index ${path} (${(error as Error).message}): using it from memory`);
   }
@@ -76,34 +85,54 @@ function buildAll(arrays: SignalArray[]): SetIndexes {
   return new Map(arrays.map((array) => [array.signal, buildIndex(array)]));
 }
 
-export function serializeIndexes(set: LoadedHashSet, indexes: SetIndexes): Uint8Array {
+/**
+ * Writes the index file from the indexes' own memory, section by section: nothing the size of the indexes is
+ * copied (a whole-file buffer doubled the peak of a first match against 10M hashes).
+ */
+async function writeIndexFile(path: string, set: LoadedHashSet, indexes: SetIndexes): Promise<void> {
   const sections: IndexFileHeader['sections'] = [];
   const bodies: Uint8Array[] = [];
+  const digest = createHash('sha256');
   let offset = 0;
   for (const [signal, index] of indexes) {
     const body = index.serialize();
     sections.push({ signal, kind: index.kind, offset, length: body.byteLength });
     bodies.push(body);
+    digest.update(body).update(zeros(padded(body.byteLength) - body.byteLength));
     offset = padded(offset + body.byteLength);
   }
-  const body = new Uint8Array(offset);
-  bodies.forEach((section, i) => body.set(section, sections[i].offset));
   const header: IndexFileHeader = {
     version: INDEX_FORMAT_VERSION,
     byteOrder: endianness(),
     contentSha256: set.contentSha256,
-    bodySha256: createHash('sha256').update(body).digest('hex'),
+    bodySha256: digest.digest('hex'),
     sections,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
-  const bodyStart = padded(MAGIC.length + 4 + headerBytes.length);
-  const file = new Uint8Array(bodyStart + body.byteLength);
-  file.set(Buffer.from(MAGIC));
-  new DataView(file.buffer).setUint32(MAGIC.length, headerBytes.length, true);
-  file.set(headerBytes, MAGIC.length + 4);
-  file.set(body, bodyStart);
-  return file;
+  const start = Buffer.alloc(padded(MAGIC.length + 4 + headerBytes.length));
+  start.write(MAGIC);
+  start.writeUInt32LE(headerBytes.length, MAGIC.length);
+  headerBytes.copy(start, MAGIC.length + 4);
+  // As private as the set: bucket tables give away bits of every hash.
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const output = createAtomicWriteStream(path, { mode: 0o600 });
+  try {
+    const put = async (chunk: Uint8Array) => {
+      if (chunk.byteLength > 0 && !output.stream.write(chunk)) await once(output.stream, 'drain');
+    };
+    await put(start);
+    for (const body of bodies) {
+      await put(body);
+      await put(zeros(padded(body.byteLength) - body.byteLength));
+    }
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw error;
+  }
 }
+
+const zeros = (length: number) => new Uint8Array(length);
 
 async function readIndexFile(path: string, set: LoadedHashSet, arrays: SignalArray[]): Promise<SetIndexes> {
   const file = await readWhole(path);

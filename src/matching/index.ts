@@ -8,7 +8,14 @@ export {
 } from './video.js';
 export { Matcher, notComparable, type MatchOptions } from './matcher.js';
 export { readHashRecords } from './hash-records.js';
-export { openIndexes, indexPathFor, INDEX_FORMAT_VERSION, type SetIndexes, type OpenIndexesOptions } from './index-file.js';
+export {
+  MediaMatcher,
+  HASHABLE_SIGNALS,
+  MATCH_BATCH,
+  WORKER_THRESHOLD,
+  type MediaMatcherOptions,
+} from './media-matcher.js';
+export { openIndexes, indexPathFor, indexCacheDir, INDEX_FORMAT_VERSION, type SetIndexes, type OpenIndexesOptions } from './index-file.js';
 export { buildIndex, deserializeIndex } from './build-index.js';
 export type { HashIndex, IndexHit, IndexKind } from './hash-index.js';
 export { ExactIndex } from './exact-index.js';

@@ -3,9 +3,17 @@ import type { MatchRecord } from '../core/match.js';
 import type { HashRecord, Hashes, HashErrorRecord } from '../core/records.js';
 import { isSignalName, signalType, type SignalName } from '../core/signals/index.js';
 
+/** The PDQ fields of an image record, under either key convention. */
+interface ImageFields {
+  pdqQuality?: number;
+  pdq_quality?: number;
+  pdqDihedral?: unknown[];
+  pdq_dihedral?: unknown[];
+}
+
 /** A hash record, validated and normalised, with what the matcher needs of it and the start of its output. */
 export interface CheckedInput {
-  output: Pick<MatchRecord, 'path' | 'media' | 'hashes' | 'pdq_quality'>;
+  output: Pick<MatchRecord, 'path' | 'media' | 'hashes' | 'pdqQuality'>;
   hashes: Hashes;
   pdqQuality?: number;
   dihedral?: string[];
@@ -30,10 +38,13 @@ export function checkInput(record: Exclude<HashRecord, HashErrorRecord>, setSign
     }
     hashes[name] = signalType(name).normalise(String(value));
   }
-  const image = 'media' in record && record.media === 'image' ? record : undefined;
+  // camelCase as vigie hash writes now; snake_case as records written before the key convention carry it.
+  const image = 'media' in record && record.media === 'image' ? (record as unknown as ImageFields) : undefined;
   const video = 'media' in record && record.media === 'video' ? record : undefined;
-  const dihedral = image?.pdq_dihedral?.map((hex) => signalType('pdq').normalise(String(hex)));
-  if (dihedral && dihedral.length !== 8) throw new VigieError('bad-hash', `pdq_dihedral holds ${dihedral.length} hashes, not 8`);
+  const dihedralHexes = image?.pdqDihedral ?? image?.pdq_dihedral;
+  if (dihedralHexes !== undefined && !Array.isArray(dihedralHexes)) throw new VigieError('bad-hash', 'pdqDihedral is not a list of hashes');
+  const dihedral = dihedralHexes?.map((hex) => signalType('pdq').normalise(String(hex)));
+  if (dihedral && dihedral.length !== 8) throw new VigieError('bad-hash', `pdqDihedral holds ${dihedral.length} hashes, not 8`);
   const frames = video?.frames?.map((frame) => ({ pdq: signalType('vpdq').normalise(String(frame.pdq)), quality: Number(frame.quality) }));
   const carried = [...(Object.keys(hashes) as SignalName[]), ...(frames && frames.length > 0 ? (['vpdq'] as const) : [])];
   if (!carried.some((signal) => setSignals.includes(signal))) {
@@ -42,13 +53,13 @@ export function checkInput(record: Exclude<HashRecord, HashErrorRecord>, setSign
       `none of its hashes (${carried.join(', ') || 'none'}) is of a type the sets hold (${setSignals.join(', ')})`,
     );
   }
-  const pdqQuality = image?.pdq_quality;
+  const pdqQuality = image?.pdqQuality ?? image?.pdq_quality;
   return {
     output: {
       path: record.path,
       ...('media' in record && { media: record.media }),
       hashes,
-      ...(pdqQuality !== undefined && { pdq_quality: pdqQuality }),
+      ...(pdqQuality !== undefined && { pdqQuality }),
     },
     hashes,
     pdqQuality,

@@ -1,6 +1,7 @@
 import { ExitCode, VigieError } from '../core/errors.js';
 import type { HashSetVideo, LoadedHashSet } from '../core/hashset.js';
 import { hexToBytes } from '../core/hex.js';
+import { toolProducer } from '../core/producer.js';
 import type { MatchErrorRecord, MatchOutput } from '../core/match.js';
 import { DIHEDRAL_VARIANTS, isHashError, type DihedralVariant, type HashRecord } from '../core/records.js';
 import { PDQ_MIN_QUALITY, signalType, type SignalName } from '../core/signals/index.js';
@@ -24,6 +25,8 @@ export interface MatchOptions {
   report?: (message: string) => void;
   /** Build indexes in memory only; never read or write index files. */
   noIndexCache?: boolean;
+  /** The time records are stamped with (default: the system clock); tests fix it. */
+  now?: () => Date;
 }
 
 interface PlannedQuery {
@@ -122,13 +125,13 @@ export class Matcher {
 
   /** The checked input and every index query it needs; or the error record when it cannot be matched. */
   private plan(record: HashRecord): Plan | MatchErrorRecord {
-    if (isHashError(record)) return { path: record.path, error: record.error };
+    if (isHashError(record)) return { path: record.path, error: record.error, ...this.stamp() };
     let input: CheckedInput;
     try {
       input = checkInput(record, this.signals);
     } catch (error) {
       if (!(error instanceof VigieError)) throw error;
-      return { path: record.path, error: { code: error.code, message: error.message } };
+      return { path: record.path, error: { code: error.code, message: error.message }, ...this.stamp() };
     }
     const lowQuality = input.pdqQuality !== undefined && input.pdqQuality < this.minQuality;
     if (lowQuality && input.hashes.pdq) {
@@ -164,7 +167,17 @@ export class Matcher {
     if (input.frames) {
       for (const [order, open] of this.sets.entries()) found.push(...this.matchVideo(order, open, input.frames));
     }
-    return { ...input.output, ...describeMatches(found), ...(input.warnings.length > 0 && { warnings: input.warnings }) };
+    return {
+      ...input.output,
+      ...describeMatches(found),
+      ...(input.warnings.length > 0 && { warnings: input.warnings }),
+      ...this.stamp(),
+    };
+  }
+
+  /** When and by what a record was made. */
+  private stamp(): { observedAt: string; producer: string } {
+    return { observedAt: (this.options.now?.() ?? new Date()).toISOString(), producer: toolProducer() };
   }
 
   private indexOf(query: PlannedQuery): HashIndex {

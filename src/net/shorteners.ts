@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { linesOf } from '../core/lines.js';
 
 /** data/shorteners.txt, read once on first use so that analysts can extend it without rebuilding. */
 const LIST_URL = new URL('../../data/shorteners.txt', import.meta.url);
@@ -6,8 +7,7 @@ let shorteners: Set<string> | undefined;
 
 function load(): Set<string> {
   shorteners ??= new Set(
-    readFileSync(LIST_URL, 'utf8')
-      .split('\n')
+    linesOf(readFileSync(LIST_URL, 'utf8'))
       .map((line) => line.trim().toLowerCase())
       .filter((line) => line !== '' && !line.startsWith('#')),
   );

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,7 +89,7 @@ describe('vigie hashset (CLI)', () => {
       { signal: 'md5', added: 1, removed: 0, category: 1 },
       { signal: 'pdq', added: 0, removed: 1, category: 0 },
     ]);
-    const exported = await runVigie(['hashset', 'export', join(dir, 'merged.vhs'), '--format', 'hashdeep', '-o', join(dir, 'out.hashdeep')]);
+    const exported = await runVigie(['hashset', 'export', join(dir, 'merged.vhs'), '--to', 'hashdeep', '-o', join(dir, 'out.hashdeep')]);
     expect(exported.code).toBe(0);
     expect(exported.stderr).toContain('vigie: 1 entries left out: pdq is not a hashdeep algorithm');
     const stats = await runVigie(['hashset', 'stats', join(dir, 'merged.vhs'), '-f', 'jsonl']);
@@ -102,5 +102,109 @@ describe('vigie hashset (CLI)', () => {
       expect(help.code, sub).toBe(0);
       expect(help.stdout, sub).toMatch(/Example/);
     }
+  });
+});
+
+describe('vigie hashset and match: damaged stores, -f everywhere, match inputs (issue 12)', () => {
+  const PDQ = 'f'.repeat(62) + '0a';
+  async function store(name: string, lines: string, type = 'md5') {
+    const list = join(dir, `${name}.txt`);
+    writeFileSync(list, lines);
+    const path = join(dir, `${name}.vhs`);
+    const imported = await runVigie(['hashset', 'import', list, '--type', type, '-o', path, '-f', 'jsonl']);
+    expect(imported.code, imported.stderr).toBe(0);
+    return path;
+  }
+
+  it('one flipped bit in a store: match, export and stats refuse it (exit 3); --no-verify uses it anyway', async () => {
+    const path = await store('flip', `${A}\n${B}\n`);
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(Buffer.from(A, 'hex'));
+    bytes[at] ^= 0x01;
+    writeFileSync(path, bytes);
+    const hashes = join(dir, 'query.jsonl');
+    writeFileSync(hashes, `${JSON.stringify({ path: 'q', hashes: { md5: A } })}\n`);
+    const runs = [
+      ['match', '--hashes', hashes, '--against', path, '-f', 'jsonl'],
+      ['hashset', 'export', path, '--to', 'plain', '-o', join(dir, 'out.txt')],
+      ['hashset', 'stats', path, '-f', 'jsonl'],
+    ];
+    for (const args of runs) {
+      const result = await runVigie(args);
+      expect(result.code, args.join(' ')).toBe(3);
+      expect(result.stderr).toContain('flip.vhs: damaged hash set: its content does not match the digest in its header');
+      expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+    }
+    expect(existsSync(join(dir, 'out.txt'))).toBe(false);
+    expect((await runVigie(['hashset', 'stats', path, '-f', 'jsonl', '--no-verify'])).code).toBe(0);
+  });
+
+  it('hashset verify takes -f jsonl|csv|table and says when a set is empty; import says it kept duplicates', async () => {
+    const path = await store('twice', `${A}\n${A}\n${B}\n`);
+    const imported = await runVigie(['hashset', 'import', join(dir, 'twice.txt'), '--type', 'md5', '-o', path, '-f', 'jsonl']);
+    expect(imported.stderr).toContain('vigie: 1 duplicate hash(es) kept, each with its provenance (md5 1)');
+    const table = await runVigie(['hashset', 'verify', path, '-f', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe('twice.vhs: sound; 3 hashes (md5 3); 1 duplicate(s) kept (md5 1); sequence 2; signature not checked\n');
+    const csv = await runVigie(['hashset', 'verify', path, '-f', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('file,verdict,hashes,duplicates,sequence,signature');
+    const json = await runVigie(['hashset', 'verify', path, '-f', 'jsonl']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ sound: true, duplicates: { md5: 1 }, empty: false });
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    await runVigie(['hashset', 'sign', empty, '--list-format', 'plain', '--type', 'md5', '--key', join(dir, 'ci.key')]);
+    const said = await runVigie(['hashset', 'verify', empty]);
+    expect(said.stdout).toMatch(/^empty\.txt: sound but EMPTY \(no hash\); 0 hashes/);
+  });
+
+  it('-f/--format is the output format in every hashset subcommand that prints one; export names its list format --to', async () => {
+    for (const sub of ['import', 'stats', 'diff', 'merge', 'dedupe', 'verify']) {
+      const help = await runVigie(['hashset', sub, '--help']);
+      expect(help.stdout, sub).toMatch(/-f, --format <format>/);
+    }
+    expect((await runVigie(['hashset', 'export', '--help'])).stdout).toMatch(/--to <name>/);
+  });
+
+  it('match --hashes takes --type for a plain list of 64-digit hashes', async () => {
+    const set = await store('pdq', `${PDQ}\n`, 'pdq');
+    const list = join(dir, 'pdq-query.txt');
+    writeFileSync(list, `${PDQ}\n`);
+    const without = await runVigie(['match', '--hashes', list, '--against', set, '-f', 'jsonl']);
+    expect(without.code).toBe(3);
+    expect(without.stderr).toContain('give --type sha256 or --type pdq');
+    const typed = await runVigie(['match', '--hashes', list, '--type', 'pdq', '--against', set, '-f', 'jsonl']);
+    expect(typed.code).toBe(0);
+    expect(jsonLines<{ matches: unknown[] }>(typed.stdout)[0].matches).toHaveLength(1);
+  });
+
+  it('match --against a.vhs photo.png: the positional argument is an input whatever the order', async () => {
+    const set = await store('order', `${A}\n`);
+    const photo = join(dir, 'photo.bin');
+    writeFileSync(photo, 'not an image');
+    const after = await runVigie(['match', '--against', set, photo, '-a', 'md5', '-f', 'jsonl']);
+    const before = await runVigie(['match', photo, '--against', set, '-a', 'md5', '-f', 'jsonl']);
+    expect(after.code, after.stderr).toBe(0);
+    const paths = (text: string) => jsonLines<{ path: string }>(text).map((r) => r.path);
+    expect(paths(after.stdout)).toEqual([photo]);
+    expect(paths(after.stdout)).toEqual(paths(before.stdout));
+  });
+});
+
+describe('vigie match with nothing to match (issue 12: empty results are consistent)', () => {
+  it('an empty directory or a --hashes list holding no hash is exit 3 with one line, not "0 inputs" and exit 0', async () => {
+    const list = join(dir, 'set-source.txt');
+    writeFileSync(list, `${A}\n`);
+    const set = join(dir, 'nothing.vhs');
+    expect((await runVigie(['hashset', 'import', list, '--type', 'md5', '-o', set])).code).toBe(0);
+    const empty = join(dir, 'empty-dir');
+    mkdirSync(empty);
+    const media = await runVigie(['match', empty, '--against', set, '-f', 'jsonl']);
+    expect(media.code).toBe(3);
+    expect(media.stderr).toContain(`no file found in ${empty}: nothing to match`);
+    const hashes = join(dir, 'no-hashes.jsonl');
+    writeFileSync(hashes, '\n\n');
+    const records = await runVigie(['match', '--hashes', hashes, '--hashes-format', 'jsonl', '--against', set, '-f', 'jsonl']);
+    expect(records.code).toBe(3);
+    expect(records.stderr).toContain('holds no hash: nothing to match');
   });
 });

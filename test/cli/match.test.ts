@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +7,17 @@ import type { HashSetEntry } from '../../src/core/hashset.js';
 import type { MatchOutput, MatchRecord } from '../../src/core/match.js';
 import { hashFile } from '../../src/hashing/hash-file.js';
 import { parseVpdq } from '../../src/hashing/video/vpdq-format.js';
-import { writeHashSet } from '../../src/hashsets/index.js';
+import { loadHashSet, writeHashSet } from '../../src/hashsets/index.js';
 import { jsonLines, runVigie } from '../helpers/cli.js';
 import { readCsv, readCsvObjects } from '../helpers/csv.js';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-cli-match-'));
+// Indexes go to the XDG cache (inherited by the CLI runs), never beside the set.
+const cache = join(dir, 'cache');
+/** Output without its observation times, which differ from run to run. */
+const timeless = (text: string) => text.replace(/"observedAt":"[^"]*"/g, '');
+process.env.XDG_CACHE_HOME = cache;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const samples = join(REPO_ROOT, 'samples');
@@ -185,22 +190,25 @@ describe('vigie match: bad input', () => {
     await writeHashSet(pdqSet, [own, ...others].map((hash) => ({ hash, signal: 'pdq' as const })), { name: 'fresh' });
     const first = await runVigie(['match', input, '--against', pdqSet, '-f', 'jsonl']);
     expect(first.stderr).toMatch(/indexing set "fresh" \(1,501 hashes\)/);
-    expect(statSync(`${pdqSet}.mih`).mode & 0o777).toBe(0o600);
+    const { contentSha256 } = await loadHashSet(pdqSet);
+    const indexPath = join(cache, 'vigie', 'indexes', `${contentSha256}.mih`);
+    expect(existsSync(`${pdqSet}.mih`)).toBe(false);
+    expect(statSync(indexPath).mode & 0o777).toBe(0o600);
     const again = await runVigie(['match', input, '--against', pdqSet, '-f', 'jsonl']);
     expect(again.stderr).not.toMatch(/index/);
-    const index = readFileSync(`${pdqSet}.mih`);
+    const index = readFileSync(indexPath);
     index[index.length - 1] ^= 0xff;
-    writeFileSync(`${pdqSet}.mih`, index);
+    writeFileSync(indexPath, index);
     const repaired = await runVigie(['match', input, '--against', pdqSet, '-f', 'jsonl']);
     expect(repaired.code).toBe(0);
-    expect(repaired.stderr).toContain(`vigie: index ${pdqSet}.mih is corrupt (checksum): rebuilding it`);
-    expect(repaired.stdout).toBe(first.stdout);
+    expect(repaired.stderr).toContain(`vigie: index ${indexPath} is corrupt (checksum): rebuilding it`);
+    expect(timeless(repaired.stdout)).toBe(timeless(first.stdout));
     const after = await runVigie(['match', input, '--against', pdqSet, '-f', 'jsonl']);
     expect(after.stderr).not.toMatch(/index/);
-    writeFileSync(`${pdqSet}.mih`, index.subarray(0, 20));
+    writeFileSync(indexPath, index.subarray(0, 20));
     const truncated = await runVigie(['match', input, '--against', pdqSet, '-f', 'jsonl']);
-    expect(truncated.stderr).toContain(`vigie: index ${pdqSet}.mih is truncated: rebuilding it`);
-    expect(truncated.stdout).toBe(first.stdout);
+    expect(truncated.stderr).toContain(`vigie: index ${indexPath} is truncated: rebuilding it`);
+    expect(timeless(truncated.stdout)).toBe(timeless(first.stdout));
   });
 });
 
@@ -235,7 +243,7 @@ describe.skipIf(!vpdqDir)('vigie match on videos (vPDQ reference files)', () => 
     const expected = join(vpdqDir as string, 'expected');
     const set = join(dir, 'videos.vhs');
     const imported = await runVigie([
-      'hashset', 'import', '--format', 'vpdq', '-o', set, '-f', 'jsonl',
+      'hashset', 'import', '--list-format', 'vpdq', '-o', set, '-f', 'jsonl',
       ...['chair-orig-22-sd-bar', 'chair-22-with-large-logo-bar', 'doorknob-hd-no-bar'].map((name) => join(expected, `${name}.txt`)),
     ]);
     expect(imported.code).toBe(0);
@@ -247,7 +255,7 @@ describe.skipIf(!vpdqDir)('vigie match on videos (vPDQ reference files)', () => 
     const [record] = jsonLines<MatchRecord>(result.stdout);
     // expected-match-pairs.csv: ptx 100.00 % of the query's frames, 85.35 % of chair-orig-22's; the logo copy 10.5 %.
     expect(record.matches).toHaveLength(1);
-    expect(record.matches[0]).toMatchObject({ signal: 'vpdq', entry: expect.stringContaining('chair-orig-22-sd-bar'), query_percent: 100 });
-    expect(record.matches[0].target_percent).toBeCloseTo(85.35, 1);
+    expect(record.matches[0]).toMatchObject({ signal: 'vpdq', entry: expect.stringContaining('chair-orig-22-sd-bar'), queryPercent: 100 });
+    expect(record.matches[0].targetPercent).toBeCloseTo(85.35, 1);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeCategory } from '../../src/core/categories.js';
 import type { HashSetEntry } from '../../src/core/hashset.js';
 import type { SignalName } from '../../src/core/signals/index.js';
 import { exportHashSet } from '../../src/hashsets/export.js';
@@ -149,7 +150,7 @@ describe('every format imports what it exports (awkward layouts included)', () =
       .chain((e) =>
         hashOf(e.signal).map(
           (hash) =>
-            clean({ ...e, hash, category: e.category ? { scheme: 'threatexchange', value: e.category, label: TX_LABELS[e.category] } : undefined }) as HashSetEntry,
+            clean({ ...e, hash, category: e.category ? describeCategory({ scheme: 'threatexchange', value: e.category, label: TX_LABELS[e.category] }) : undefined }) as HashSetEntry,
         ),
       );
     await assertRoundTrips('threatexchange', txEntry);
@@ -172,7 +173,7 @@ describe('every format imports what it exports (awkward layouts included)', () =
             signal: e.signal,
             source: 'icse',
             tags: [...(e.distributed ? ['distributed'] : []), `icse-id:${e.id}`, ...(e.series ? [`series:${e.series}`] : [])],
-            category: e.baseline ? { scheme: 'inhope-baseline', value: 'baseline', label: 'baseline (illegal in every INHOPE member country)' } : undefined,
+            category: e.baseline ? describeCategory({ scheme: 'inhope-baseline', value: 'baseline' }) : undefined,
           }) as HashSetEntry,
         ),
       );
@@ -205,7 +206,7 @@ describe('every format imports what it exports (awkward layouts included)', () =
             clean({
               hash,
               signal: e.signal,
-              category: { scheme: 'vics-us', value: String(e.category), label: labels[e.category] },
+              category: describeCategory({ scheme: 'vics-us', value: String(e.category), label: labels[e.category] }),
               tags: [...e.tags, ...(e.series ? [`series:${e.series}`] : [])],
               source: 'project-vic',
               lastSeen: e.lastSeen,

@@ -14,7 +14,7 @@ const entries: HashSetEntry[] = [
   {
     hash: 'd41d8cd98f00b204e9800998ecf8427e',
     signal: 'md5',
-    category: { scheme: 'vics-us', value: '1', label: 'Child Abuse Material (CAM)' },
+    category: { scheme: 'vics-us', value: '1', label: 'Child Abuse Material (CAM)', illegal: true },
     source: 'own',
     tags: ['a', 'b'],
     provenance: { file: 'list.csv', line: 7, format: 'csv' },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { Matcher } from '../../src/matching/matcher.js';
 import { memorySet } from './sets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-matcher-'));
+const cache = join(dir, 'cache');
+process.env.XDG_CACHE_HOME = cache;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A PDQ hash with the first `bits` bits flipped from all zeros. */
@@ -19,8 +21,9 @@ const pdqAt = (bits: number) => {
 };
 const image = (hashes: Record<string, string>, extra: object = {}): HashRecord =>
   ({ path: 'x.jpg', media: 'image', bytes: 1, width: 1, height: 1, hashes, pdq_quality: 100, ...extra }) as HashRecord;
+const NOW = new Date('2026-12-01T20:00:00.000Z');
 const open = (sets: Parameters<typeof Matcher.open>[0], options: Parameters<typeof Matcher.open>[1] = {}) =>
-  Matcher.open(sets, { noIndexCache: true, ...options });
+  Matcher.open(sets, { noIndexCache: true, now: () => NOW, ...options });
 
 describe('Matcher', () => {
   it('takes the threshold from the flag, else the set, else the signal default (PDQ 31)', async () => {
@@ -44,12 +47,14 @@ describe('Matcher', () => {
       md5: [{ hash: 'a'.repeat(32) }],
     });
     const record = (await open([a, b])).match(image({ pdq: pdqAt(0), md5: 'A'.repeat(32) })) as MatchRecord;
-    expect(record.matches.map((m) => [m.set, m.signal, m.distance, m.category])).toEqual([
-      ['b', 'md5', 0, null],
+    expect(record.matches.map((m) => [m.set, m.signal, m.distance, m.category?.value])).toEqual([
+      ['b', 'md5', 0, undefined],
       ['a', 'pdq', 4, '1'],
       ['b', 'pdq', 9, '2'],
     ]);
-    expect(record.matches[0]).toMatchObject({ entry: 'a'.repeat(32), variant: null, source: null });
+    // Optional fields are absent, not null: no variant for MD5, no category or source in set b.
+    expect(record.matches[0]).toEqual({ set: 'b', entry: 'a'.repeat(32), signal: 'md5', distance: 0 });
+    expect(record.matches[1].category).toEqual({ scheme: 'vics-us', value: '1', label: 'CAM' });
     expect(record.category).toEqual({
       scheme: 'vics-us',
       value: '1',
@@ -61,12 +66,12 @@ describe('Matcher', () => {
       provenance,
       text: 'vics-us category 1 (CAM), from set a, distance 4',
     });
-    expect(record.category_conflict).toEqual([
-      { set: 'a', scheme: 'vics-us', value: '1', distance: 4 },
+    expect(record.categoryConflict).toEqual([
+      { set: 'a', scheme: 'vics-us', value: '1', label: 'CAM', distance: 4 },
       { set: 'b', scheme: 'vics-us', value: '2', distance: 9 },
     ]);
     const agreeing = memorySet('c', join(dir, 'c'), { pdq: [{ hash: pdqAt(2), meta: { category: { scheme: 'vics-us', value: '1' } } }] });
-    expect(((await open([a, agreeing])).match(image({ pdq: pdqAt(0) })) as MatchRecord).category_conflict).toBeUndefined();
+    expect(((await open([a, agreeing])).match(image({ pdq: pdqAt(0) })) as MatchRecord).categoryConflict).toBeUndefined();
   });
 
   it('does not match PDQ under the minimum quality, and says so', async () => {
@@ -96,6 +101,8 @@ describe('Matcher', () => {
     expect(matcher.match({ path: 'p', error: { code: 'corrupt-image', message: 'm' } })).toEqual({
       path: 'p',
       error: { code: 'corrupt-image', message: 'm' },
+      observedAt: NOW.toISOString(),
+      producer: expect.stringMatching(/^vigie \d+\.\d+\.\d+/),
     });
   });
 
@@ -115,11 +122,11 @@ describe('Matcher', () => {
     });
     const matcher = await open([set]);
     const copy = matcher.match(video([pdqAt(2), pdqAt(62), pdqAt(122), pdqAt(182)])) as MatchRecord;
-    expect(copy.matches).toMatchObject([{ signal: 'vpdq', entry: 'clip.mp4', distance: 2, query_percent: 100, target_percent: 100 }]);
+    expect(copy.matches).toMatchObject([{ signal: 'vpdq', entry: 'clip.mp4', distance: 2, queryPercent: 100, targetPercent: 100 }]);
     const half = matcher.match(video([pdqAt(2), pdqAt(250)])) as MatchRecord;
     expect(half.matches).toEqual([]); // 50 % of the input's frames: under the 80 % rule
     const lenient = await open([set], { videoPercents: { query: 50, target: 0 } });
-    expect((lenient.match(video([pdqAt(2), pdqAt(250)])) as MatchRecord).matches).toMatchObject([{ query_percent: 50, target_percent: 25 }]);
+    expect((lenient.match(video([pdqAt(2), pdqAt(250)])) as MatchRecord).matches).toMatchObject([{ queryPercent: 50, targetPercent: 25 }]);
   });
 });
 
@@ -152,10 +159,12 @@ describe('index files', () => {
     await openIndexes(first, { report });
     const changed = { ...memorySet('s', path, { pdq: hashes.slice(1).map((hash) => ({ hash })) }), contentSha256: 'f'.repeat(64) };
     const indexes = await openIndexes(changed, { report });
+    // Keyed by the set's digest in the cache directory, never beside the set: a changed set gets its own index.
     expect(messages).toEqual([
-      `indexing set "s" (2,000 hashes) into ${path}.mih`,
-      `index ${path}.mih is out of date (the set changed): rebuilding it`,
+      `indexing set "s" (2,000 hashes) into ${join(cache, 'vigie', 'indexes', `${first.contentSha256}.mih`)}`,
+      `indexing set "s" (1,999 hashes) into ${join(cache, 'vigie', 'indexes', `${'f'.repeat(64)}.mih`)}`,
     ]);
+    expect(existsSync(`${path}.mih`)).toBe(false);
     expect(indexes.get('pdq')?.array.count).toBe(1999);
     expect(indexes.get('pdq')?.kind).toBe('mih');
   });

@@ -24,6 +24,7 @@ import {
   type DiffChange,
   type FileImportReport,
   type FormatName,
+  type VerifyReport,
 } from '../../hashsets/index.js';
 import { parsePositiveInteger, parseSignal, parseThresholds } from '../inputs.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
@@ -31,9 +32,11 @@ import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 /** Skipped lines shown on stderr; the rest are counted (a broken 10M-line list must not flood the terminal). */
 const SHOWN_SKIPS = 20;
 
-const formatOption = () => new Option('--format <name>', 'list format (default: detected)').choices([...FORMAT_NAMES]);
-const outputFormatOption = () =>
-  new Option('-f, --output-format <format>', 'report as jsonl, csv or table (default: table on a terminal)');
+/** The format of a list read in; `-f/--format` is the output format, as in every command. */
+const listFormatOption = () => new Option('--list-format <name>', 'list format (default: detected)').choices([...FORMAT_NAMES]);
+const outputFormatOption = () => new Option('-f, --format <format>', 'output as jsonl, csv or table (default: table on a terminal)');
+const noVerifyOption = () =>
+  new Option('--no-verify', "use the store without checking its digest (only when it was verified separately)");
 const countsText = (counts: Partial<Record<string, number>>) =>
   Object.entries(counts)
     .map(([signal, n]) => `${signal} ${n}`)
@@ -69,7 +72,7 @@ function registerImport(hashset: Command): void {
     .summary('import hash lists (any supported format) into a native store')
     .argument('<files...>', 'hash list files')
     .requiredOption('-o, --output <set>', 'native store to write (mode 0600, atomically), with <set>.manifest.json')
-    .addOption(formatOption())
+    .addOption(listFormatOption())
     .option('--type <signal>', 'signal of a plain list or of a CSV without a type column (md5, sha1, sha256, pdq, …)', parseSignal)
     .option('--map <mapping>', 'CSV columns: hash=COL,type=COL,category=COL,scheme=COL,source=COL,tags=COL,md5=COL,…', parseColumnMap)
     .option('--delimiter <char>', 'CSV field separator (default: guessed from the header)')
@@ -84,12 +87,14 @@ function registerImport(hashset: Command): void {
     .addHelpText(
       'after',
       `
-Formats: ${FORMAT_NAMES.join(', ')} (detected from content when --format is absent).
+Formats: ${FORMAT_NAMES.join(', ')} (detected from content when --list-format is absent). UTF-8 or
+UTF-16 with a BOM, LF or CRLF; md5sum/sha256sum, BSD and openssl dgst lines; md5deep -z; hashdeep.
 A 64-hex plain list is SHA-256 or PDQ: --type is required there.
 
 Examples:
   vigie hashset import known.txt --type md5 -o known.vhs
   vigie hashset import vics.json ncmec.xml -o incoming.vhs --strict
+  vigie hashset import ncmec-page-1.xml ncmec-page-2.xml -o ncmec.vhs   (NCMEC pages apply in order)
   vigie hashset import iwf.csv --map md5=MD5,sha1=SHA1,category=Grade --category-scheme caid -o iwf.vhs
 
 Skipped lines are always reported on stderr as file:line: reason, with their count.
@@ -98,7 +103,7 @@ or any skipped line with --strict.`,
     )
     .action(async (files: string[], options) => {
       const result = await importHashSet(files, options.output, {
-        format: options.format,
+        format: options.listFormat,
         type: options.type,
         map: options.map,
         delimiter: options.delimiter === '\\t' ? '\t' : options.delimiter,
@@ -111,10 +116,16 @@ or any skipped line with --strict.`,
       });
       const manifest = await buildManifest(options.output, { sequence: options.sequence, name: options.name });
       await writeManifest(options.output, manifest);
-      const writer = createRecordWriter(resolveFormat(options.outputFormat, false), importColumns);
+      const writer = createRecordWriter(resolveFormat(options.format, false), importColumns);
       for (const file of result.files) writer.write(file);
       await writer.close();
       reportSkips(result.files);
+      const duplicates = Object.values(result.duplicates).reduce((sum, n) => sum + (n ?? 0), 0);
+      if (duplicates > 0) {
+        process.stderr.write(
+          `vigie: ${duplicates} duplicate hash(es) kept, each with its provenance (${countsText(result.duplicates)}); "vigie hashset dedupe" keeps one\n`,
+        );
+      }
       process.stderr.write(
         `vigie: wrote ${options.output}: ${countsText(result.store.counts)} (manifest sequence ${manifest.sequence})\n`,
       );
@@ -126,20 +137,21 @@ function registerExport(hashset: Command): void {
     .command('export')
     .summary('write a native store as a list file')
     .argument('<set>', 'native store')
-    .addOption(new Option('--format <name>', 'list format').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .addOption(new Option('--to <name>', 'list format to write').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .addOption(noVerifyOption())
     .requiredOption('-o, --output <file>', 'list file to write (mode 0600, atomically)')
     .option('--signal <signal>', 'only this signal (plain lists hold one)', parseSignal)
     .addHelpText(
       'after',
       `
 Examples:
-  vigie hashset export set.vhs --format hashdeep -o known.hashdeep
-  vigie hashset export set.vhs --format plain --signal md5 -o md5.txt
+  vigie hashset export set.vhs --to hashdeep -o known.hashdeep
+  vigie hashset export set.vhs --to plain --signal md5 -o md5.txt
 
 Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, never dropped silently.`,
     )
-    .action(async (set: string, options: { format: FormatName; output: string; signal?: SignalName }) => {
-      const { written, skips } = await exportHashSet(set, options.format, options.output, { signal: options.signal });
+    .action(async (set: string, options: { to: FormatName; output: string; signal?: SignalName; verify: boolean }) => {
+      const { written, skips } = await exportHashSet(set, options.to, options.output, { signal: options.signal, verify: options.verify });
       for (const [reason, count] of Object.entries(skips)) process.stderr.write(`vigie: ${count} entries left out: ${reason}\n`);
       process.stderr.write(`vigie: wrote ${written} entries to ${options.output}\n`);
     });
@@ -151,9 +163,10 @@ function registerStats(hashset: Command): void {
     .summary('counts per signal, category and source')
     .argument('<set>', 'native store')
     .addOption(outputFormatOption())
+    .addOption(noVerifyOption())
     .addHelpText('after', '\nExample:\n  vigie hashset stats hashsets/samples.vhs')
     .action(async (set: string, options) => {
-      const stats = hashSetStats(await loadHashSet(set));
+      const stats = hashSetStats(await loadHashSet(set, { verify: options.verify }));
       const rows = [
         ['name', stats.name],
         ['content sha256', stats.contentSha256],
@@ -165,7 +178,7 @@ function registerStats(hashset: Command): void {
         ['duplicates', String(stats.duplicates)],
         ['videos', String(stats.videos)],
       ];
-      const format = resolveFormat(options.outputFormat, false);
+      const format = resolveFormat(options.format, false);
       if (format === 'jsonl') {
         process.stdout.write(`${JSON.stringify(stats)}\n`);
         return;
@@ -188,10 +201,12 @@ function registerDiff(hashset: Command): void {
     .option('--entries', 'list every change (hashes in full) instead of the per-signal summary')
     .addOption(outputFormatOption())
     .option('-o, --output <file>', 'write there (atomically) instead of stdout')
+    .addOption(noVerifyOption())
     .addHelpText('after', '\nExample:\n  vigie hashset diff last-week.vhs today.vhs\n  vigie hashset diff a.vhs b.vhs --entries -f csv -o changes.csv')
     .action(async (older: string, newer: string, options) => {
-      const diff = diffHashSets(await loadHashSet(older), await loadHashSet(newer));
-      const format = resolveFormat(options.outputFormat, options.output !== undefined);
+      const load = (path: string) => loadHashSet(path, { verify: options.verify });
+      const diff = diffHashSets(await load(older), await load(newer));
+      const format = resolveFormat(options.format, options.output !== undefined);
       if (options.entries) {
         const writer = createRecordWriter<DiffChange>(
           format,
@@ -226,6 +241,7 @@ function registerMerge(hashset: Command, name: 'merge' | 'dedupe'): void {
     .requiredOption('-o, --output <set>', 'native store to write (mode 0600, atomically), with its manifest')
     .option('--name <name>', "the set's name (default: the output file's name)")
     .addOption(outputFormatOption())
+    .addOption(noVerifyOption())
     .addHelpText(
       'after',
       `
@@ -236,9 +252,9 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
     )
     .action(async (sets: string | string[], options) => {
       const inputs = Array.isArray(sets) ? sets : [sets];
-      const result = await mergeHashSets(inputs, options.output, options.name ?? basename(options.output));
+      const result = await mergeHashSets(inputs, options.output, options.name ?? basename(options.output), { verify: options.verify });
       await writeManifest(options.output, await buildManifest(options.output, { name: options.name }));
-      const writer = createRecordWriter<(typeof result.conflicts)[number]>(resolveFormat(options.outputFormat, false), [
+      const writer = createRecordWriter<(typeof result.conflicts)[number]>(resolveFormat(options.format, false), [
         { header: 'signal', value: (c) => c.signal },
         { header: 'hash', value: (c) => c.hash },
         { header: 'categories', value: (c) => c.categories.map((x) => `${x.category} (${x.from?.file}:${x.from?.line})`).join('; ') },
@@ -259,7 +275,8 @@ function registerVerify(hashset: Command): void {
     .option('--pubkey <key>', 'Ed25519 public key (PEM): the signature <set>.manifest.json.sig must hold with it')
     .option('--previous <manifest>', 'last accepted manifest: the sequence must not go backwards')
     .option('--expect-min-count <n>', 'fail when the list holds fewer hashes', parsePositiveInteger('--expect-min-count'))
-    .option('--json', 'one JSON report on stdout')
+    .addOption(new Option('-f, --format <format>', 'jsonl, csv or table (default: table, a one-line summary)'))
+    .addOption(new Option('--json', 'the same as -f jsonl').hideHelp())
     .addHelpText(
       'after',
       `
@@ -268,8 +285,9 @@ duplicates, sequence (with --previous), Ed25519 signature (with --pubkey).
 
 Examples:
   vigie hashset verify lists/iwf.vhs --pubkey ci/hotline.pub --previous accepted/iwf.vhs.manifest.json
-  vigie hashset verify known.txt --expect-min-count 1000 --json
+  vigie hashset verify known.txt --expect-min-count 1000 -f jsonl
 
+Duplicate hashes are counted, not problems (import keeps them and says so). An empty list is said to be empty.
 Exit codes: 0 sound, 1 one line per problem on stderr (file:line: what), 2 usage error.`,
     )
     .action(async (set: string, options) => {
@@ -278,16 +296,32 @@ Exit codes: 0 sound, 1 one line per problem on stderr (file:line: what), 2 usage
         previous: options.previous,
         expectMinCount: options.expectMinCount,
       });
-      if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-      else {
-        for (const problem of report.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-        if (report.problemCount > report.problems.length) {
-          process.stderr.write(`${report.file}: … ${report.problemCount - report.problems.length} more problems\n`);
-        }
-        const total = Object.values(report.counts).reduce((sum, n) => sum + (n ?? 0), 0);
+      // A CI log is read by a person: the one-line summary unless a format is asked for.
+      const format = options.json ? 'jsonl' : resolveFormat(options.format ?? 'table', false);
+      for (const problem of report.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+      if (report.problemCount > report.problems.length) {
+        process.stderr.write(`${report.file}: … ${report.problemCount - report.problems.length} more problems\n`);
+      }
+      const total = Object.values(report.counts).reduce((sum, n) => sum + (n ?? 0), 0);
+      const duplicates = Object.values(report.duplicates).reduce((sum, n) => sum + (n ?? 0), 0);
+      const verdict = report.sound ? (report.empty ? 'sound but EMPTY (no hash)' : 'sound') : `${report.problemCount} problem(s)`;
+      if (format === 'jsonl') process.stdout.write(`${JSON.stringify(report)}\n`);
+      else if (format === 'table') {
+        const kept = duplicates > 0 ? `; ${duplicates} duplicate(s) kept (${countsText(report.duplicates)})` : '';
         process.stdout.write(
-          `${report.file}: ${report.sound ? 'sound' : `${report.problemCount} problem(s)`}; ${total} hashes (${countsText(report.counts)}); sequence ${report.manifest?.sequence ?? '?'}; signature ${report.signature}\n`,
+          `${report.file}: ${verdict}; ${total} hashes (${countsText(report.counts)})${kept}; sequence ${report.manifest?.sequence ?? '?'}; signature ${report.signature}\n`,
         );
+      } else {
+        const writer = createRecordWriter<VerifyReport>(format, [
+          { header: 'file', value: (r) => r.file },
+          { header: 'verdict', value: () => verdict },
+          { header: 'hashes', value: () => total },
+          { header: 'duplicates', value: () => duplicates },
+          { header: 'sequence', value: (r) => r.manifest?.sequence ?? '' },
+          { header: 'signature', value: (r) => r.signature },
+        ]);
+        writer.write(report);
+        await writer.close();
       }
       if (!report.sound) process.exitCode = ExitCode.findings;
     });
@@ -310,7 +344,7 @@ function registerKeys(hashset: Command): void {
     .requiredOption('--key <private>', 'Ed25519 private key (PEM, from keygen)')
     .option('--sequence <n>', 'sequence number (default: the current manifest\'s, or 1)', parsePositiveInteger('--sequence'))
     .option('--name <name>', 'list name recorded in the manifest')
-    .addOption(formatOption())
+    .addOption(listFormatOption())
     .option('--type <signal>', 'signal of a plain list', parseSignal)
     .addHelpText(
       'after',
@@ -324,7 +358,7 @@ Example:
       const manifest = await buildManifest(set, {
         sequence: options.sequence ?? current?.manifest.sequence ?? 1,
         name: options.name,
-        format: options.format,
+        format: options.listFormat,
         type: options.type,
       });
       const manifestPath = await writeManifest(set, manifest);

@@ -1,22 +1,15 @@
 import type { Command } from 'commander';
-import { inBatches } from '../../core/concurrency.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { walkFiles } from '../../core/files.js';
 import { isMatchError, type MatchOutput } from '../../core/match.js';
-import type { HashRecord } from '../../core/records.js';
-import type { SignalName } from '../../core/signals/index.js';
-import { hashBatch } from '../../hashing/index.js';
-import { detectFormat, FORMAT_NAMES, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
-import { Matcher, notComparable, readHashRecords } from '../../matching/index.js';
-import { collectInputs, parseInteger, parseThresholds } from '../inputs.js';
+import type { MediaHasher } from '../../core/media-hasher.js';
+import { hashBatch, type BatchOptions } from '../../hashing/index.js';
+import { detectFormat, FORMAT_NAMES, isNativeStore, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
+import { MediaMatcher } from '../../matching/index.js';
+import { collectInputs, parseInteger, parseSignal, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
-import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from '../media-options.js';
-
-/** Sets of at least this many hashes are queried from worker threads (-j of them). */
-const WORKER_THRESHOLD = 1_000_000;
-/** Records matched together: enough to keep every worker busy, few enough to keep output flowing. */
-const MATCH_BATCH = 256;
+import { addMediaCommandOptions, batchOptionsFrom, parseAlgorithms } from '../media-options.js';
 
 const matchColumns: Column<MatchOutput>[] = [
   { header: 'path', value: (r) => r.path },
@@ -32,7 +25,7 @@ const matchColumns: Column<MatchOutput>[] = [
       isMatchError(r)
         ? `${r.error.code}: ${r.error.message}`
         : [
-            ...(r.category_conflict ? [`category conflict: ${r.category_conflict.map((c) => `${c.set} ${c.scheme} ${c.value}`).join(' / ')}`] : []),
+            ...(r.categoryConflict ? [`category conflict: ${r.categoryConflict.map((c) => `${c.set} ${c.scheme} ${c.value}`).join(' / ')}`] : []),
             ...(r.warnings ?? []),
           ].join('; '),
   },
@@ -49,18 +42,42 @@ function parsePercents(text: string): { query: number; target: number } {
   const [query, target = '0'] = text.split(',').map((part) => part.trim());
   const values = [Number(query), Number(target)];
   if (!values.every((value) => Number.isFinite(value) && value >= 0 && value <= 100)) {
-    throw new VigieError('usage', `--video-percent takes QUERY[,TARGET] percentages 0–100, not "${text}"`, 2);
+    throw new VigieError('usage', `--video-percent takes QUERY[,TARGET] percentages 0–100, not "${text}"`, ExitCode.usage);
   }
   return { query: values[0], target: values[1] };
 }
 
-/** What to hash media for: the signals the sets hold (the others could not match), plus SHA-256 for the report. */
-function algorithmsFor(setSignals: SignalName[], requested: SignalName[] | undefined): SignalName[] {
-  const hashable = setSignals.filter((signal) => HASH_ALGORITHMS.includes(signal));
-  const algorithms = requested ?? [...new Set<SignalName>(['sha256', ...hashable])];
-  const carried: SignalName[] = [...algorithms, 'vpdq'];
-  if (!setSignals.some((signal) => carried.includes(signal))) throw notComparable(setSignals, algorithms);
-  return algorithms;
+/**
+ * `--against a.vhs photo.png`: commander gives every word after a variadic option to the option. A word that is
+ * not a hash set (no `.vhs` name, no store magic) is an input, whatever the order on the command line.
+ */
+async function splitAgainst(values: string[]): Promise<{ sets: string[]; inputs: string[] }> {
+  const sets: string[] = [];
+  const inputs: string[] = [];
+  for (const value of values) {
+    const isSet = value.endsWith('.vhs') || (await isNativeStore(value).catch(() => false));
+    (isSet ? sets : inputs).push(value);
+  }
+  if (sets.length === 0) throw new VigieError('usage', `--against names no hash set (${values.join(' ')}): give a native store (.vhs)`, ExitCode.usage);
+  return { sets, inputs };
+}
+
+/**
+ * A MediaHasher over the batch hasher, until src/hashing's long-lived Hasher (which implements MediaHasher) is
+ * what the CLI builds.
+ */
+function batchHasher(options: Omit<BatchOptions, 'algorithms'>): MediaHasher {
+  return {
+    async *hashFiles(paths, { algorithms }) {
+      const entries = [];
+      for await (const entry of walkFiles([...(paths as Iterable<string>)])) entries.push(entry);
+      yield* hashBatch(entries, { ...options, algorithms });
+    },
+    hashBytes() {
+      throw new Error('not used by vigie match');
+    },
+    close: async () => undefined,
+  };
 }
 
 export function registerMatch(program: Command): void {
@@ -75,6 +92,7 @@ export function registerMatch(program: Command): void {
     .requiredOption('--against <sets...>', 'native hash set stores (made by "vigie hashset import")')
     .option('--hashes <file>', 'match the records of a "vigie hash" JSON Lines file ("-": stdin), or any hash list, instead of media')
     .option('--hashes-format <name>', `format of the --hashes list (default: detected): ${FORMAT_NAMES.join(', ')}`, parseListFormat)
+    .option('--type <signal>', 'signal of a plain --hashes list (64 hex digits are pdq or sha256: required there)', parseSignal)
     .option('--from <file>', 'read a list of paths, one per line')
     .option('-t, --threshold <list>', 'thresholds in bits overriding the sets\' own, e.g. pdq=20,blockhash=8', parseThresholds)
     .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), 50)
@@ -84,7 +102,8 @@ export function registerMatch(program: Command): void {
     .option('--only-unmatched', 'output only inputs that did not match (errors are always output)')
     .option('--fail-on-match', 'exit 1 when any input matched')
     .option('-a, --algorithms <list>', `hashes to compute (default: those the sets hold, plus sha256)`, parseAlgorithms)
-    .option('--no-index-cache', 'build indexes in memory, do not read or write <set>.mih files');
+    .option('--no-index-cache', 'build indexes in memory, do not read or write the index cache')
+    .option('--no-verify', "use the sets without checking their digest (only when they were verified separately)");
   addMediaCommandOptions(command)
     .addHelpText(
       'after',
@@ -97,49 +116,55 @@ Examples:
 
 Defaults: PDQ <= 31 bits with quality >= 50, blockhash <= 10 of 256, videos when >= 80 % of the input's frames match
 (vPDQ, frames within 31 bits). Each set may carry its own thresholds; -t overrides them all.
-Indexes are kept beside each set as <set>.mih and rebuilt when the set changes or the file is damaged.
+Indexes are cached in $XDG_CACHE_HOME/vigie/indexes (default ~/.cache/vigie/indexes), named by the set's digest,
+never beside the set; rebuilt when the set changes or the file is damaged. Each set's digest is checked when it
+loads: a damaged set is refused (exit 3).
 
 Exit codes: 0 done, 1 something matched and --fail-on-match was given, 2 usage error, 3 an input could not be
 matched (bad hash, unreadable file, no hash of a type the sets hold; its record has "error"), or a set is empty.`,
     )
-    .action(async (paths: string[], options) => {
+    .action(async (positional: string[], options) => {
       if (options.onlyMatched && options.onlyUnmatched) {
         throw new VigieError('usage', '--only-matched and --only-unmatched exclude each other', ExitCode.usage);
       }
+      const against = await splitAgainst(options.against as string[]);
+      const paths = [...against.inputs, ...positional];
       if (options.hashes !== undefined && paths.length > 0) {
         throw new VigieError('usage', 'give either media inputs or --hashes, not both', ExitCode.usage);
       }
       const format = resolveFormat(options.format, options.output !== undefined);
-      const sets = await Promise.all((options.against as string[]).map((path) => loadHashSet(path)));
-      const matcher = await Matcher.open(sets, {
+      const sets = await Promise.all(against.sets.map((path) => loadHashSet(path, { verify: options.verify })));
+      const matcher = await MediaMatcher.open(sets, {
         thresholds: options.threshold,
         minPdqQuality: options.minQuality,
         dihedral: options.dihedral,
         videoPercents: options.videoPercent,
         noIndexCache: !options.indexCache,
         report: (message) => process.stderr.write(`vigie: ${message}\n`),
+        algorithms: options.algorithms,
+        jobs: options.jobs,
+        hasher: batchHasher(batchOptionsFrom(options)),
       });
-      let records: AsyncIterable<HashRecord>;
+      let results: AsyncIterable<MatchOutput>;
       let total = 0;
       if (options.hashes !== undefined) {
         const listFormat = options.hashesFormat ?? (options.hashes === '-' ? 'jsonl' : await detectFormat(options.hashes));
         // vigie hash's own records keep what a list cannot carry (dihedral variants, quality, video frames).
-        records = listFormat === 'jsonl' ? readHashRecords(options.hashes) : readListAsHashRecords(options.hashes, listFormat);
+        results =
+          listFormat === 'jsonl'
+            ? matcher.matchHashFile(options.hashes)
+            : matcher.matchRecords(readListAsHashRecords(options.hashes, { format: listFormat, type: options.type }));
       } else {
-        const algorithms = algorithmsFor(matcher.signals, options.algorithms);
-        const entries = [];
-        for await (const entry of walkFiles(await collectInputs(paths, options.from))) entries.push(entry);
-        total = entries.length;
-        records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms });
+        const inputs = await collectInputs(paths, options.from);
+        // First, so that sets nothing could be compared with are an error before any file is walked.
+        results = matcher.matchFiles(inputs);
+        for await (const _ of walkFiles(inputs)) total++;
+        if (total === 0) {
+          await matcher.close();
+          throw new VigieError('nothing-found', `no file found in ${inputs.join(', ')}: nothing to match`, ExitCode.input);
+        }
       }
       const counts = { inputs: 0, matched: 0, unmatched: 0 };
-      // Worker threads pay for themselves on large sets only (start-up, and hash arrays copied to shared memory).
-      const setHashes = sets.reduce((total, set) => total + Object.values(set.arrays).reduce((n, a) => n + (a?.count ?? 0), 0), 0);
-      const pooled = setHashes >= WORKER_THRESHOLD && options.jobs > 1;
-      if (pooled) matcher.useWorkers(options.jobs);
-      const results = (async function* () {
-        for await (const batch of inBatches(records, pooled ? MATCH_BATCH : 1)) yield* await matcher.matchBatch(batch);
-      })();
       try {
         await writeBatch(results, {
           format,
@@ -160,6 +185,9 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         });
       } finally {
         await matcher.close();
+      }
+      if (counts.inputs === 0) {
+        throw new VigieError('nothing-found', `${options.hashes === '-' ? 'stdin' : options.hashes} holds no hash: nothing to match`, ExitCode.input);
       }
       const errors = counts.inputs - counts.matched - counts.unmatched;
       process.stderr.write(

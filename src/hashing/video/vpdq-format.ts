@@ -1,6 +1,7 @@
 /** Whole vPDQ files (see src/core/vpdq-line.ts for the line format), as `--vpdq-out` writes them. */
 import { VigieError } from '../../core/errors.js';
 import { isHex } from '../../core/hex.js';
+import { linesOf } from '../../core/lines.js';
 import type { VideoFrameHash } from '../../core/records.js';
 import { formatVpdqLine, parseVpdqLine } from '../../core/vpdq-line.js';
 
@@ -16,9 +17,9 @@ export interface ParseVpdqOptions {
 /** Parses a vPDQ file; throws a VigieError (code `bad-vpdq`) naming the first bad line. Blank lines are skipped. */
 export function parseVpdq(text: string, options: ParseVpdqOptions = {}): VideoFrameHash[] {
   const frames: VideoFrameHash[] = [];
-  const lines = text.split('\n');
+  const lines = linesOf(text);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '').trim();
+    const line = lines[i].trim();
     if (line === '') continue;
     const bad = (why: string) => new VigieError('bad-vpdq', `vPDQ line ${i + 1}: ${why}: "${line.slice(0, 100)}"`);
     const parsed = parseVpdqLine(line);

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { csvProblem, parseCsvRows } from '../../core/csv.js';
 import type { ImportContext } from '../import-context.js';
 import { contentLines } from './text-lines.js';
 
@@ -42,10 +42,10 @@ export async function* csvRows(context: ImportContext, delimiter = ','): AsyncGe
     const start = pending.line;
     pending = undefined;
     try {
-      const rows = parse(record, { delimiter, relax_column_count: true, trim: true }) as string[][];
+      const rows = parseCsvRows(record, { delimiter });
       for (const fields of rows) yield { line: start, fields };
     } catch (error) {
-      context.skip(start, `not valid CSV: ${(error as Error).message.split('\n')[0].slice(0, 120)}`);
+      context.skip(start, `not valid CSV: ${csvProblem(error)}`);
     }
   }
   if (pending) throw context.fail(pending.line, 'not valid CSV: a quoted field is not closed before the end of the file');

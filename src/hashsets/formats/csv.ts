@@ -2,13 +2,14 @@ import { open } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { VigieError } from '../../core/errors.js';
 import type { HashSetEntry } from '../../core/hashset.js';
+import { decodeHead, linesOf } from '../../core/lines.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../../core/signals/index.js';
-import { makeCategory } from '../categories.js';
+import { makeCategory } from '../../core/categories.js';
 import { ImportContext } from '../import-context.js';
 import { csvRows, headerIndex } from './csv-rows.js';
 import type { HashSetFormat } from './format.js';
 
-/** Columns `export --format csv` writes, in order; the reader maps them by name without `--map`. */
+/** Columns `export --to csv` writes, in order; the reader maps them by name without `--map`. */
 export const CSV_COLUMNS = [
   'hash',
   'signal',
@@ -53,7 +54,7 @@ export async function sniffDelimiter(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
-    const firstLine = buffer.subarray(0, bytesRead).toString('utf8').split('\n', 1)[0];
+    const firstLine = linesOf(decodeHead(buffer.subarray(0, bytesRead)))[0] ?? '';
     const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const);
     return counts.reduce((best, next) => (next[1] > best[1] ? next : best))[0];
   } finally {

@@ -10,14 +10,19 @@ const HASHDEEP_SIGNALS: readonly SignalName[] = ['md5', 'sha1', 'sha256'];
 /**
  * hashdeep / md5deep audit files (jessek/hashdeep `make_banner`): `%%%% HASHDEEP-1.0`, then `%%%% size,<alg>…,filename`
  * naming the columns, `##` comments, and `size,hash…,filename` lines. The file name is the last column and may
- * itself contain commas.
+ * itself contain commas, or a line break (the line after then holds its rest, with too few fields).
  */
 export const hashdeep: HashSetFormat = {
   name: 'hashdeep',
   async *read(context: ImportContext) {
     let columns: string[] | undefined;
+    // The entries of the last hash line, held until the next line shows whether its file name went on (hashdeep
+    // writes a name holding a line break as it is).
+    let held: { line: number; entries: HashSetEntry[] } | undefined;
     for await (const { number, text } of contentLines(context, /^##/)) {
       if (text.startsWith('%%%%')) {
+        if (held) yield* held.entries;
+        held = undefined;
         const banner = text.slice(4).trim();
         if (/^size,/i.test(banner)) columns = banner.toLowerCase().split(',');
         else if (!/^HASHDEEP-1\.\d+$/i.test(banner)) context.skip(number, 'unknown %%%% header line');
@@ -26,9 +31,16 @@ export const hashdeep: HashSetFormat = {
       if (!columns) throw context.fail(number, 'no "%%%% size,…,filename" header before the first hash line');
       const fields = text.split(',');
       if (fields.length < columns.length) {
+        if (held && held.line === number - 1) {
+          for (const entry of held.entries) entry.fileName = `${entry.fileName}\n${text}`;
+          held.line = number;
+          continue;
+        }
         context.skip(number, `${fields.length} fields, ${columns.length} expected (${columns.join(',')})`);
         continue;
       }
+      if (held) yield* held.entries;
+      held = undefined;
       const fileName = fields.slice(columns.length - 1).join(',');
       const sizeText = fields[columns.indexOf('size')];
       if (sizeText !== '' && !/^\d+$/.test(sizeText)) {
@@ -36,6 +48,7 @@ export const hashdeep: HashSetFormat = {
         continue;
       }
       const fileSize = sizeText === '' ? undefined : Number(sizeText);
+      const entries: HashSetEntry[] = [];
       for (let i = 0; i < columns.length - 1; i++) {
         const column = columns[i];
         if (column === 'size' || fields[i] === '') continue;
@@ -44,9 +57,11 @@ export const hashdeep: HashSetFormat = {
           continue;
         }
         const entry = context.entry(column, fields[i], number, { fileName, fileSize });
-        if (entry) yield entry;
+        if (entry) entries.push(entry);
       }
+      held = { line: number, entries };
     }
+    if (held) yield* held.entries;
   },
   *write(entries: Iterable<HashSetEntry>, skips: ExportSkips) {
     // hashdeep lines hold every algorithm of one file: entries of the same file (name, size, original line) group.

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { describeCategory } from '../../core/categories.js';
 import type { HashSetEntry } from '../../core/hashset.js';
 import { ImportContext } from '../import-context.js';
 import { csvRows, headerIndex } from './csv-rows.js';
@@ -62,7 +63,7 @@ export const icse: HashSetFormat = {
       const extra: Partial<HashSetEntry> = {
         source: context.options.source ?? 'icse',
         tags,
-        category: baseline ? { scheme: 'inhope-baseline', value: 'baseline', label: 'baseline (illegal in every INHOPE member country)' } : undefined,
+        category: baseline ? describeCategory({ scheme: 'inhope-baseline', value: 'baseline' }) : undefined,
       };
       for (const [name, signal] of [['MD5', 'md5'], ['SHA1', 'sha1']] as const) {
         const entry = cell(name) === '' ? undefined : context.entry(signal, cell(name), line, extra);

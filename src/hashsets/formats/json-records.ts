@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { readTextChunks } from '../../core/lines.js';
 import type { ImportContext } from '../import-context.js';
 
 export interface JsonRecord {
@@ -30,7 +30,7 @@ export async function* jsonRecords(
   let line = 1;
   let capture: { depth: number; parts: string[]; line: number; bytes: number } | undefined;
   let started = false;
-  for await (const chunk of createReadStream(context.path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+  for await (const chunk of readTextChunks(context.path)) {
     let captureFrom = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);

@@ -76,7 +76,7 @@ function* hashRecordEntries(record: Json, context: ImportContext, line: number):
 
 /**
  * JSON Lines: either `vigie hash` records (`{"path","hashes":{…},"pdq_quality",…}`, one entry per hash) or exported
- * entries (`{"hash","signal",…}`, as `export --format jsonl` writes them).
+ * entries (`{"hash","signal",…}`, as `export --to jsonl` writes them).
  */
 export const jsonl: HashSetFormat = {
   name: 'jsonl',

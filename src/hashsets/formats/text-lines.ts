@@ -1,5 +1,5 @@
 import type { ImportContext } from '../import-context.js';
-import { readLines, type TextLine } from '../lines.js';
+import { readLines, type TextLine } from '../../core/lines.js';
 
 /** U+FFFD appears where bytes were not UTF-8; NUL never appears in a text list. */
 const isBinary = (text: string) => text.includes('\u0000') || text.includes('\ufffd');
@@ -9,9 +9,9 @@ const isBinary = (text: string) => text.includes('\u0000') || text.includes('\uf
  * garbage are skipped with their reason here, so that format readers only see text.
  */
 export async function* contentLines(context: ImportContext, comment = /^#/): AsyncGenerator<TextLine> {
-  for await (const line of readLines(context.path, context.maxLineBytes)) {
+  for await (const line of readLines(context.path, { maxLineBytes: context.maxLineBytes })) {
     if (line.overlong !== undefined) {
-      context.skip(line.number, `line of ${line.overlong} bytes is longer than the maximum (${context.maxLineBytes})`);
+      context.skip(line.number, `over-long line: ${line.overlong} bytes, the maximum is ${context.maxLineBytes} (--max-line-length)`);
       continue;
     }
     const text = line.text.trim();

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { HashSetEntry } from '../../core/hashset.js';
 import type { SignalName } from '../../core/signals/index.js';
-import { makeCategory } from '../categories.js';
+import { makeCategory } from '../../core/categories.js';
 import { ImportContext } from '../import-context.js';
 import { csvRows } from './csv-rows.js';
 import { countSkip, type ExportSkips, type HashSetFormat } from './format.js';

@@ -1,5 +1,5 @@
 import type { HashSetEntry } from '../../core/hashset.js';
-import { isKnownScheme, makeCategory } from '../categories.js';
+import { isKnownScheme, makeCategory } from '../../core/categories.js';
 import { ImportContext } from '../import-context.js';
 import { countSkip, type ExportSkips, type HashSetFormat } from './format.js';
 import { jsonRecords } from './json-records.js';
