@@ -16,7 +16,7 @@ import type { SignalName } from '../core/signals/index.js';
 import { classifyAddress, cleanUrl } from '../net/index.js';
 import { qualify, type QualifyMatch } from './qualify.js';
 import { batchLabel, locateMedia, readReports, type ReadProblem, type ReadReportsOptions, type ReportRow } from './reports.js';
-import type { CaseReport, CaseStore, NoticeEntry, Provenance, ReportInput, UrlFacts } from './store/index.js';
+import type { CaseReport, CaseStore, NoticeEntry, StepProvenance as Provenance, ReportInput, UrlFacts } from './store/index.js';
 
 /** Step names as the case records them (`steps` of `vigie case show`). */
 export const STEPS = ['url', 'resolve', 'hosting', 'media', 'qualify', 'notices'] as const;
@@ -145,26 +145,17 @@ export function reachesPrivate(record: ResolutionRecord): boolean {
   return record.flags.includes('private-address');
 }
 
-/** The qualification input of one report's matches (old and new `Match` shapes alike). */
+/** The qualification input of one report's matches. */
 export function matchesOf(report: CaseReport): QualifyMatch[] {
   return report.media.flatMap((media) =>
-    (media.matchRecord?.matches ?? []).map((match) => {
-      const raw = match as unknown as { category?: unknown; scheme?: string | null; source?: string | null };
-      const category =
-        typeof raw.category === 'object' && raw.category !== null
-          ? (raw.category as QualifyMatch['category'])
-          : typeof raw.category === 'string' && raw.scheme
-            ? { scheme: raw.scheme, value: raw.category }
-            : undefined;
-      return {
-        set: match.set,
-        entry: match.entry,
-        signal: match.signal,
-        distance: match.distance,
-        ...(category && { category }),
-        ...(raw.source && { source: raw.source }),
-      };
-    }),
+    (media.matchRecord?.matches ?? []).map((match) => ({
+      set: match.set,
+      entry: match.entry,
+      signal: match.signal,
+      distance: match.distance,
+      ...(match.category && { category: match.category }),
+      ...(match.source && { source: match.source }),
+    })),
   );
 }
 

@@ -59,8 +59,7 @@ export function reviewLines(report: CaseReport): string[] {
   ];
   const matches = report.media.flatMap((media) => media.matchRecord?.matches ?? []);
   for (const match of matches.slice(0, 5)) {
-    const raw = match as unknown as { category?: unknown; scheme?: string | null };
-    const category = typeof raw.category === 'object' && raw.category ? (raw.category as Category) : raw.scheme ? { scheme: raw.scheme, value: String(raw.category) } : undefined;
+    const { category } = match;
     lines.push(`match      set ${match.set}, ${category ? `${category.scheme} ${category.value}` : 'no category'}, ${match.signal} distance ${match.distance}`);
   }
   if (matches.length === 0) lines.push('match      none');

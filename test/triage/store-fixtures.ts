@@ -76,11 +76,13 @@ export function hashRecord(path: string): HashRecord {
 export function matchRecord(path: string): MatchRecord {
   return {
     path,
+    observedAt: '2026-11-02T10:00:00.000Z',
+    producer: 'vigie test',
     media: 'image',
     hashes: { pdq: 'f'.repeat(64) },
     matches: [
-      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 2, variant: 'orig', category: '1', scheme: 'vics-us', source: 'own' },
-      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 5, variant: 'rot90', category: '1', scheme: 'vics-us', source: 'own' },
+      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 2, variant: 'orig', category: { scheme: 'vics-us', value: '1' }, source: 'own' },
+      { set: 'sample', entry: 'f'.repeat(64), signal: 'pdq', distance: 5, variant: 'rot90', category: { scheme: 'vics-us', value: '1' }, source: 'own' },
     ],
   };
 }

@@ -283,8 +283,8 @@ export class CaseStore extends CaseQueries {
         entry: match.entry,
         signal: match.signal,
         distance: match.distance,
-        categoryScheme: match.scheme ?? null,
-        categoryValue: match.category ?? null,
+        categoryScheme: match.category?.scheme ?? null,
+        categoryValue: match.category?.value ?? null,
         source: match.source ?? null,
         record: toJson(match),
       }));
