@@ -60,7 +60,7 @@ export function registerTriage(program: Command): void {
     .option('--input-format <format>', 'csv or jsonl (default: from the file name)')
     .option('--media-root <dir>', 'media paths may point anywhere under this folder (default: the report file\'s folder)')
     .option('--against <sets...>', 'native hash sets to match media and given hashes against')
-    .option('--no-index-cache', 'build set indexes in memory, do not write <set>.mih beside the sets')
+    .option('--index-cache', 'keep set indexes as <set>.mih beside the sets (default: built in memory, sets are inputs)')
     .option('--offline', 'make no network request: hosting from the reports\' ip column and GeoIP only')
     .option('--allow-private', 'fetch URLs that reach loopback, private, link-local or reserved addresses')
     .option('--resolver <server>', 'DNS server: host:port or an https:// DoH URL (default: system)')
@@ -80,7 +80,7 @@ export function registerTriage(program: Command): void {
       'after',
       `
 Examples:
-  vigie triage samples/reports.csv --offline --against samples/reports-known.vhs
+  vigie triage samples/reports.csv --offline --against samples/reports-known.vhs   the sample batch, no network
   vigie triage batch.csv --case case.sqlite --against ncmec.vhs iwf.vhs
   vigie triage partner.jsonl --case postgres://vigie@db.internal/case42 --against ncmec.vhs   (on each machine)
 
@@ -97,7 +97,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
       try {
         const sets = await Promise.all(((options.against as string[] | undefined) ?? []).map((path) => loadHashSet(path)));
         let matcher: Matcher | undefined;
-        if (sets.length > 0) matcher = await Matcher.open(sets, { noIndexCache: !options.indexCache });
+        if (sets.length > 0) matcher = await Matcher.open(sets, { noIndexCache: options.indexCache !== true });
         const hashable = matcher ? matcher.signals.filter((signal) => signal !== 'vpdq') : [];
         const lookup = await createHostingLookup({
           geoip: [...options.geoip, ...geoIpPathsFromEnvironment()],
