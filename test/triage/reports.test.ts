@@ -103,3 +103,28 @@ describe('readReports', () => {
     expect((error as VigieError).exitCode).toBe(3);
   });
 });
+
+describe('readReports on a million lines', () => {
+  it('reads them in flat memory', async () => {
+    const path = join(dir, 'million.csv');
+    const { createWriteStream } = await import('node:fs');
+    const out = createWriteStream(path);
+    out.write(HEADER);
+    for (let n = 0; n < 1_000_000; n++) out.write(`M${n},https://h${n % 500}.example/p/${n},2026-11-02T10:00:00Z,public-form\n`);
+    await new Promise((resolve) => out.end(resolve));
+    let count = 0;
+    let early = 0;
+    let peak = 0;
+    for await (const item of readReports(path)) {
+      if (!('report' in item)) continue;
+      count++;
+      if (count === 100_000) {
+        global.gc?.();
+        early = process.memoryUsage().heapUsed;
+      }
+      if (count % 100_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
+    expect(count).toBe(1_000_000);
+    expect(peak - early).toBeLessThan(64 * 1024 * 1024);
+  }, 120_000);
+});
