@@ -39,6 +39,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/geo.js').then((module) => module.registerGeo),
   },
   {
+    name: 'notice',
+    summary: 'route, draft, bundle, verify and send notices (host, registrar, PHAROS, INHOPE referral)',
+    load: () => import('./commands/notice.js').then((module) => module.registerNotice),
+  },
+  {
     name: 'triage',
     summary: 'triage a batch of reports into a case: resolve, locate, match, auto-qualify, draft notices',
     load: () => import('./commands/triage.js').then((module) => module.registerTriage),

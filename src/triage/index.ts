@@ -31,4 +31,4 @@ export {
   type DraftNotices,
 } from './pipeline.js';
 export * from './store/index.js';
-export { caseView, contentWithheld, defangUrl, parseCategory, reviewLines } from './view.js';
+export { caseView, contentWithheld, parseCategory, reviewLines } from './view.js';

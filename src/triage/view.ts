@@ -6,6 +6,7 @@
  */
 import { makeCategory, type Category } from '../core/categories.js';
 import { ExitCode, VigieError } from '../core/errors.js';
+import { defangUrl } from '../notices/index.js';
 import type { CaseReport } from './store/index.js';
 
 const WITHHELD = '(withheld: auto-qualified content)';
@@ -29,11 +30,6 @@ export function caseView(report: CaseReport): CaseReport {
       ...(media.matchRecord && { matchRecord: { ...media.matchRecord, path: WITHHELD } }),
     })),
   };
-}
-
-/** `hxxps://example[.]com/path`: a URL that no terminal or mail client turns into a live link. */
-export function defangUrl(url: string): string {
-  return url.replace(/^http/i, 'hxxp').replace(/^(hxxps?:\/\/)([^/?#]*)/i, (_, scheme: string, host: string) => scheme + host.replace(/\./g, '[.]'));
 }
 
 /** `scheme:value` (`vics-us:1`, `caid:A`): a category the tables know, or one of a scheme they do not. */

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import {
   caseView,
-  defangUrl,
   openCaseStore,
   parseCategory,
   REPORT_STATUSES,
@@ -12,6 +11,7 @@ import {
   type ReportStatus,
   type ReportSummary,
 } from '../../triage/index.js';
+import { defangUrl } from '../../notices/index.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 import { parsePositiveInteger } from '../inputs.js';
 
