@@ -32,3 +32,4 @@ export {
 } from './pipeline.js';
 export * from './store/index.js';
 export { caseView, contentWithheld, parseCategory, reviewLines } from './view.js';
+export { createDrafter, readNotifier, reportCase, type DraftOptions } from './drafts.js';

@@ -9,7 +9,7 @@ import { hashFile } from '../../hashing/index.js';
 import { loadHashSet } from '../../hashsets/index.js';
 import { Matcher } from '../../matching/index.js';
 import { createHostingLookup, geoIpPathsFromEnvironment, Resolver } from '../../net/index.js';
-import { DEFAULT_LEASE_MS, openCaseStore, parseColumnMapping, runTriage, type TriageSummary } from '../../triage/index.js';
+import { createDrafter, DEFAULT_LEASE_MS, openCaseStore, readNotifier, parseColumnMapping, runTriage, type TriageSummary } from '../../triage/index.js';
 import { parsePositiveInteger } from '../inputs.js';
 import { createProgress } from '../progress.js';
 
@@ -42,6 +42,8 @@ function fileHasher(): MediaHasher {
   };
 }
 
+const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
+
 /** The default case: a SQLite file in the working folder, never beside the reports (inputs are read-only). */
 export const DEFAULT_CASE = 'vigie-case.sqlite';
 
@@ -73,6 +75,9 @@ export function registerTriage(program: Command): void {
     .option('--whois-server <name=host:port>', 'connect there for that WHOIS server name (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'RDAP/WHOIS answer cache (default: $XDG_CACHE_HOME/vigie)')
     .option('--rate-limit <ms>', 'minimum spacing of requests to one RDAP/WHOIS server', Number)
+    .option('--notifier <file>', 'the hotline sending notices (JSON: organisation, organisationDomain, contactEmail, country, analystRef); drafts notices for qualified reports')
+    .option('--drafts <dir>', 'where notice drafts are written (default: <case>.drafts beside a SQLite case, ./vigie-drafts for PostgreSQL)')
+    .option('--rules <file>', 'notice routing rules (default: data/notices/routing.yaml)')
     .option('-j, --jobs <n>', 'reports processed in parallel', parsePositiveInteger('--jobs'), 8)
     .option('--worker <name>', 'this process\'s name in the case\'s claims (default: host:pid)')
     .option('--lease <ms>', 'how long claimed reports stay this worker\'s without renewal', parsePositiveInteger('--lease'), DEFAULT_LEASE_MS)
@@ -115,6 +120,10 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         const dnsOnly = options.offline ? undefined : new Resolver({ ...resolveOptions, http: false });
         const full = options.offline ? undefined : new Resolver(resolveOptions);
         const hasher = matcher ? fileHasher() : undefined;
+        const draftsDir = options.notifier ? (options.drafts ?? (isPostgres(options.case) ? 'vigie-drafts' : `${options.case}.drafts`)) : undefined;
+        const draft = draftsDir
+          ? await createDrafter({ notifier: readNotifier(options.notifier), dir: draftsDir, rulesPath: options.rules, producer: `vigie ${version}` })
+          : undefined;
         const tty = process.stderr.isTTY === true;
         let bar: ReturnType<typeof createProgress> | undefined;
         let lastLogged = 0;
@@ -129,6 +138,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           locate: (target) => lookup.lookup(target),
           ...(hasher && { hasher }),
           ...(matcher && { match: (record: HashRecord) => matcher.match(record) }),
+          ...(draft && { draft }),
           algorithms: [...new Set(['sha256' as const, ...hashable])],
           worker: options.worker ?? `${hostname()}:${process.pid}`,
           jobs: options.jobs,
@@ -149,7 +159,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           },
         });
         bar?.done();
-        process.stdout.write(formatSummary(summary, options.case));
+        process.stdout.write(formatSummary(summary, options.case, draftsDir));
         if (summary.interrupted) process.exitCode = 130;
       } finally {
         process.off('SIGINT', stop);
@@ -160,9 +170,9 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
 }
 
 /** The end-of-batch summary, for people: what this run did and what the case now holds. */
-export function formatSummary(summary: TriageSummary, casePath: string): string {
+export function formatSummary(summary: TriageSummary, casePath: string, draftsDir?: string): string {
   const { read, case: total } = summary;
-  const where = /^postgres(ql)?:\/\//i.test(casePath) ? casePath.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : resolve(casePath);
+  const where = isPostgres(casePath) ? casePath.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : resolve(casePath);
   const lines = [
     `reports read     ${read.rows} rows: ${read.added} new, ${read.existing} already in the case, ${read.duplicates} duplicate ids (first kept), ${read.problems} unreadable`,
     `processed        ${summary.processed} reports in this run, ${summary.failed} failed a step`,
@@ -170,7 +180,7 @@ export function formatSummary(summary: TriageSummary, casePath: string): string 
     `auto-qualified   ${total.autoQualified}`,
     `needs review     ${total.needsReview}  (vigie case list --case ${basename(casePath) === casePath ? casePath : where} --status needs-review --sort priority)`,
     `failed           ${total.failed}`,
-    `notices drafted  ${summary.noticesDrafted} in this run, ${total.notices} in the case`,
+    `notices drafted  ${summary.noticesDrafted} in this run, ${total.notices} in the case${draftsDir ? `, drafts in ${resolve(draftsDir)}` : ' (give --notifier to draft them)'}`,
     `case at          ${where}`,
   ];
   if (summary.remaining > 0) {
