@@ -107,19 +107,11 @@ export interface TriageSummary {
   interrupted: boolean;
 }
 
-const toInput = (row: ReportRow): ReportInput => ({
-  id: row.id,
-  url: row.url,
-  reportedAt: row.reportedAt,
-  source: row.source,
-  ...(row.categoryClaimed !== undefined && { categoryClaimed: row.categoryClaimed }),
-  ...(row.ip !== undefined && { ip: row.ip }),
-  ...(row.media !== undefined && { media: row.media }),
-  ...(row.hashes !== undefined && { hashes: row.hashes }),
-  batch: row.batch,
-  line: row.line,
-  ...(row.extra !== undefined && { extra: row.extra }),
-});
+/** What the case stores of a row: the report, without what only the reader needed. */
+function toInput(row: ReportRow): ReportInput {
+  const { mediaPath: _mediaPath, invalid: _invalid, ...input } = row;
+  return input;
+}
 
 /** The cleaned URL as the case keys it, or why it cannot be. */
 export function urlFacts(input: string): { facts: UrlFacts } | { error: ErrorInfo } {
@@ -127,7 +119,10 @@ export function urlFacts(input: string): { facts: UrlFacts } | { error: ErrorInf
   if (!cleaned.ok) return { error: cleaned.error };
   const { url, asciiHost, registrableDomain, flags } = cleaned.value;
   const scopes = flags.includes('ip-literal') ? [classifyAddress(asciiHost)] : [];
-  const allFlags = scopes.some((scope) => scope !== 'public') ? [...flags, 'private-address' as const] : flags;
+  // `defanged` and `scheme-added` say how one reporter wrote the URL, not what it is: the URL (shared by the reports
+  // of it) keeps only its own facts, whichever report recorded it first.
+  const own = flags.filter((flag) => flag !== 'defanged' && flag !== 'scheme-added');
+  const allFlags = scopes.some((scope) => scope !== 'public') ? [...own, 'private-address' as const] : own;
   const tld = flags.includes('ip-literal') ? undefined : asciiHost.split('.').filter(Boolean).at(-1);
   return {
     facts: {

@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import { describeCategory, type Category } from '../core/categories.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { SignalName } from '../core/signals/index.js';
+import type { Qualification } from './store/index.js';
+
+export type { Qualification };
 
 /** A hash-list match as the qualification looks at it (a `Match` of src/core/match.ts has these fields). */
 export interface QualifyMatch {
@@ -31,23 +34,6 @@ export interface QualifyInput {
   /** Other reports of the case on the same registrable domain. */
   sameDomainReports: number;
   /** Set when a step failed so that nothing can be suggested (a bad row, media that could not be hashed…). */
-  error?: ErrorInfo;
-}
-
-/** The suggestion, as the case stores it. */
-export interface Qualification {
-  /** `auto-qualified` (a match on a category marked illegal), `needs-review`, or `failed`. */
-  status: 'auto-qualified' | 'needs-review' | 'failed';
-  /** The category of the deciding match (auto-qualified) or of the best categorised match (needs review). */
-  category?: Category;
-  /** What the category table says of `category`: true illegal, false not illegal, null unknown. */
-  illegal?: boolean | null;
-  /** Review-queue rank: higher first. */
-  priority: number;
-  /** Why, in words an analyst reads: the deciding match, a negative match shown as such, the weights applied. */
-  reasons: string[];
-  /** The match the category comes from: list provenance and distance. */
-  basis?: { set: string; entry: string; signal: string; distance: number; source?: string | null };
   error?: ErrorInfo;
 }
 

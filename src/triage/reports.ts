@@ -14,6 +14,7 @@ import { parseCsvRows, csvProblem } from '../core/csv.js';
 import { ExitCode, VigieError, type ErrorInfo } from '../core/errors.js';
 import { readLines } from '../core/lines.js';
 import { isSignalName, signalType, type SignalName } from '../core/signals/index.js';
+import type { ReportInput } from './store/index.js';
 
 /** Report fields a batch column can feed, in the names the CSV header and `--map` use. */
 export const REPORT_FIELDS = ['id', 'url', 'reported_at', 'source', 'category_claimed', 'ip', 'media', 'hashes'] as const;
@@ -29,32 +30,10 @@ const MAX_ECHOED = 2000;
 /** Report ids longer than this are refused (an id is a key, not a document). */
 const MAX_ID_LENGTH = 200;
 
-/** One report as read from a batch, after column mapping. */
-export interface ReportRow {
-  /** The report's id in the hotline's own numbering. */
-  id: string;
-  /** The reported URL as given (possibly defanged); cut to 2,000 characters when `invalid` says it was too long. */
-  url: string;
-  /** When the hotline received the report, as UTC ISO 8601. */
-  reportedAt: string;
-  /** The channel: `public-form`, an INHOPE partner code, a platform name… */
-  source: string;
-  /** The category the reporter claimed, as written. */
-  categoryClaimed?: string;
-  /** The IP address the reporter observed for the URL. */
-  ip?: string;
-  /** The media file as the report names it (shown to analysts only while it needs review). */
-  media?: string;
+/** One report as read from a batch, after column mapping: what the case stores, and what the reader found. */
+export interface ReportRow extends ReportInput {
   /** `media` resolved against the report file's folder (or `--media-root`), checked not to escape it. */
   mediaPath?: string;
-  /** Hashes the partner sent, lowercase hex by signal name. */
-  hashes?: Partial<Record<SignalName, string>>;
-  /** `<file name> sha256:<first 16 hex of the path's digest>`: which batch file the row came from. */
-  batch: string;
-  /** 1-based line of the row in its file. */
-  line: number;
-  /** Other columns of the row, as read. */
-  extra?: Record<string, string>;
   /** Why the row cannot be processed although it has an id (bad date, URL too long, media escaping…). */
   invalid?: ErrorInfo;
 }
