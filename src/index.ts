@@ -27,15 +27,6 @@ export { linesOf, readLines, readTextChunks, type TextLine } from './core/lines.
 export { csvColumn, parseCsvRows } from './core/csv.js';
 // Triage (issue 14): reports, the pipeline, the case store (SQLite/PostgreSQL; drivers load only when a case is opened).
 export * from './triage/index.js';
-export { Matcher, type MatchOptions } from './matching/matcher.js';
-export { readHashRecords } from './matching/hash-records.js';
-export { openIndexes, indexPathFor, INDEX_FORMAT_VERSION, type SetIndexes, type OpenIndexesOptions } from './matching/index-file.js';
-export { buildIndex, deserializeIndex } from './matching/build-index.js';
-export type { HashIndex, IndexHit, IndexKind } from './matching/hash-index.js';
-export { ExactIndex } from './matching/exact-index.js';
-export { LinearIndex } from './matching/linear-index.js';
-export { MihIndex } from './matching/mih-index.js';
-export { chooseLayout, type MihLayout } from './matching/mih-layout.js';
 // Notices (issue 13): the Notice record, case input, routing, assembly, validation, renderers, bundles.
 export * from './core/notice.js';
 export * from './notices/index.js';
