@@ -40,7 +40,7 @@ export { neutraliseFormula, restoreFormula } from './core/csv-formula.js';
 // net/hashing reshape (issues 11, 12, 14): what records carry about their producer; the one HTML entity decoder.
 export { TOOL, VIGIE_VERSION } from './core/producer.js';
 export { decodeEntities } from './core/html-entities.js';
-// Case store (issue 14): the triage pipeline's SQLite/PostgreSQL store; drivers load only when a case is opened.
+// Triage (issue 14): reports, the pipeline, the case store (SQLite/PostgreSQL; drivers load only when a case is opened).
 export * from './triage/index.js';
 // Notices (issue 13): the Notice record, case input, routing, assembly, validation, renderers, bundles.
 export * from './core/notice.js';

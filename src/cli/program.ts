@@ -14,6 +14,16 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }[] = [
   {
+    name: 'triage',
+    summary: 'triage a batch of reports into a case: resolve, locate, match, auto-qualify, draft notices',
+    load: () => import('./commands/triage.js').then((module) => module.registerTriage),
+  },
+  {
+    name: 'case',
+    summary: 'list, show, decide on, review and export the reports of a triage case',
+    load: () => import('./commands/case.js').then((module) => module.registerCase),
+  },
+  {
     name: 'hash',
     summary: 'hash media files: MD5/SHA-1/SHA-256, PDQ, blockhash, vPDQ',
     load: () => import('./commands/hash.js').then((module) => module.registerHash),

@@ -179,6 +179,18 @@ export const ERROR_CODES = {
   'smtp': { retryable: true },
   'smtp-credentials': { retryable: false },
   'yaml-aliases': { retryable: false },
+  // Triage
+  'bad-report-file': { retryable: false },
+  'bad-notifier': { retryable: false },
+  'bad-date': { retryable: false },
+  'bad-hashes': { retryable: false },
+  'bad-id': { retryable: false },
+  'bad-json': { retryable: false },
+  'media-refused': { retryable: false },
+  'no-id': { retryable: false },
+  'no-source': { retryable: false },
+  'no-url': { retryable: false },
+  'offline-no-ip': { retryable: false },
 } as const satisfies Record<string, { retryable: boolean }>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

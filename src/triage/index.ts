@@ -1,2 +1,35 @@
-/** src/triage's public entry: the case store (and, with the pipeline, the batch triage). */
+/** src/triage's public entry: batch triage on a case store, for the CLI and library users. */
+export {
+  readReports,
+  parseColumnMapping,
+  parseHashes,
+  parseReportedAt,
+  locateMedia,
+  batchLabel,
+  REPORT_FIELDS,
+  MAX_REPORT_URL_LENGTH,
+  type ReportRow,
+  type ReportField,
+  type ReadProblem,
+  type ReadItem,
+  type ReadReportsOptions,
+} from './reports.js';
+export { qualify, priorityTable, type Qualification, type QualifyInput, type QualifyMatch, type PriorityTable } from './qualify.js';
+export {
+  runTriage,
+  DEFAULT_LEASE_MS,
+  urlFacts,
+  matchesOf,
+  STEPS,
+  type Step,
+  type TriageOptions,
+  type TriageSummary,
+  type ProgressEvent,
+  type ResolveUrl,
+  type LocateTarget,
+  type MatchHashes,
+  type DraftNotices,
+} from './pipeline.js';
 export * from './store/index.js';
+export { caseView, contentWithheld, parseCategory, reviewLines } from './view.js';
+export { createDrafter, readNotifier, reportCase, type DraftOptions } from './drafts.js';
