@@ -21,8 +21,8 @@ describe('vigie CLI basics', () => {
     const top = await runVigie(['--help']);
     expect(top.code).toBe(0);
     // Listed by name and summary only: a command's own module is loaded when it runs (start-up).
-    expect(top.stdout).toMatch(/\n  hash +hash media files/);
-    expect(top.stdout).toMatch(/\n  doctor +check the tools/);
+    expect(top.stdout).toMatch(/\n {2}hash +hash media files/);
+    expect(top.stdout).toMatch(/\n {2}doctor +check the tools/);
     expect(top.stdout).toMatch(/Exit codes/);
     const hash = await runVigie(['hash', '--help']);
     expect(hash.stdout).toMatch(/Examples:\n\s+vigie hash samples/);
