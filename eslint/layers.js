@@ -20,7 +20,9 @@ function placeOf(file, srcRoot) {
   return undefined;
 }
 
-const isPublicEntry = (place) => place.parts.length === 2 && /^index\.[jt]s$/.test(place.parts[1]);
+// settings.ts is a domain's second, light public entry: its configuration settings, which the CLI's config layer
+// loads for every command without loading the domain (start-up is a measured contract).
+const isPublicEntry = (place) => place.parts.length === 2 && /^(index|settings)\.[jt]s$/.test(place.parts[1]);
 const isCommandFile = (place) => place.layer === 'cli' && place.parts[1] === 'commands';
 const describe = (place) => (place.layer === 'domain' ? `src/${place.domain}` : `src/${place.layer}`);
 
@@ -43,7 +45,7 @@ export function violation(from, to) {
   if (from.layer === 'domain' && !COMPOSERS.has(from.domain)) {
     return `src/${from.domain} must not import the sibling domain src/${to.domain} (domains talk through src/core types)`;
   }
-  return isPublicEntry(to) ? undefined : `import src/${to.domain} through its public entry src/${to.domain}/index.ts, not its internals`;
+  return isPublicEntry(to) ? undefined : `import src/${to.domain} through its public entry src/${to.domain}/index.ts (or settings.ts), not its internals`;
 }
 
 export function layersPlugin(srcRoot) {

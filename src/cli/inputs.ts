@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import { parsePathList } from '../core/files.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../core/signals/index.js';
 
@@ -23,11 +23,11 @@ export async function collectInputs(
     try {
       content = await readFile(from, 'utf8');
     } catch (error) {
-      throw new VigieError('unreadable', `cannot read --from list ${from}: ${(error as Error).message}`, 3);
+      throw new VigieError('unreadable', `cannot read --from list ${from}: ${(error as Error).message}`, ExitCode.input);
     }
     items.push(...parseList(content));
   }
-  if (items.length === 0) throw new VigieError('usage', 'no input given (paths, - for stdin, or --from <file>)', 2);
+  if (items.length === 0) throw new VigieError('usage', 'no input given (paths, - for stdin, or --from <file>)', ExitCode.usage);
   return items;
 }
 
@@ -37,7 +37,7 @@ export function parseInteger(name: string, min: number, max = Number.POSITIVE_IN
   return (value: string): number => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < min || number > max) {
-      throw new VigieError('usage', `${name} must be a whole number ${range}, not "${value}"`, 2);
+      throw new VigieError('usage', `${name} must be a whole number ${range}, not "${value}"`, ExitCode.usage);
     }
     return number;
   };
@@ -47,7 +47,7 @@ export const parsePositiveInteger = (name: string) => parseInteger(name, 1);
 
 export function parseSignal(value: string): SignalName {
   const name = value.trim().toLowerCase();
-  if (!isSignalName(name)) throw new VigieError('usage', `unknown type "${value}" (known: ${SIGNAL_NAMES.join(', ')})`, 2);
+  if (!isSignalName(name)) throw new VigieError('usage', `unknown type "${value}" (known: ${SIGNAL_NAMES.join(', ')})`, ExitCode.usage);
   return name;
 }
 
@@ -57,7 +57,7 @@ export function parseThresholds(text: string): Partial<Record<SignalName, number
   for (const pair of text.split(',')) {
     const [signal, value] = pair.split('=');
     const bits = Number(value);
-    if (!Number.isInteger(bits) || bits < 0) throw new VigieError('usage', `bad threshold "${pair}" (e.g. pdq=31)`, 2);
+    if (!Number.isInteger(bits) || bits < 0) throw new VigieError('usage', `bad threshold "${pair}" (e.g. pdq=31)`, ExitCode.usage);
     thresholds[parseSignal(signal)] = bits;
   }
   return thresholds;

@@ -1,3 +1,4 @@
+import { installInterruptHandlers, interruptedRunExitCode } from './interrupt.js';
 import { runCli } from './program.js';
 
 // A closed pipe (`vigie hash … | head`) ends the run quietly, as other Unix tools do.
@@ -6,4 +7,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv);
+installInterruptHandlers();
+const exitCode = await runCli(process.argv);
+const interrupted = interruptedRunExitCode();
+// Interrupted: work still in flight (workers, sockets) is abandoned; temporary files go with the exit hook.
+if (interrupted !== undefined) process.exit(interrupted);
+process.exitCode = exitCode;

@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import { isSignalName, type SignalName } from '../core/signals/index.js';
 import {
   DEFAULT_MAX_PIXELS,
@@ -10,6 +9,7 @@ import {
   parseFrameSize,
   type BatchOptions,
 } from '../hashing/index.js';
+import { HASH_JOBS } from '../hashing/settings.js';
 import { parsePositiveInteger } from './inputs.js';
 
 /** What `-a` accepts: vPDQ is not chosen but follows from the media (every video gets frame hashes). */
@@ -22,7 +22,7 @@ export function parseAlgorithms(list: string): SignalName[] {
     .filter(Boolean);
   const unknown = names.filter((name) => !isSignalName(name) || !HASH_ALGORITHMS.includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new VigieError('usage', `unknown algorithm "${unknown.join(',')}" (known: ${HASH_ALGORITHMS.join(', ')})`, 2);
+    throw new VigieError('usage', `unknown algorithm "${unknown.join(',')}" (known: ${HASH_ALGORITHMS.join(', ')})`, ExitCode.usage);
   }
   return names as SignalName[];
 }
@@ -53,7 +53,7 @@ export function addMediaCommandOptions(command: Command): Command {
     )
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), availableParallelism());
+    .option('-j, --jobs <n>', 'files hashed in parallel', parsePositiveInteger('--jobs'), HASH_JOBS.default);
 }
 
 /** The batch options that addMediaCommandOptions' flags (and --dihedral) stand for; the caller adds algorithms. */

@@ -1,6 +1,10 @@
+import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { createAtomicWriteStream, type AtomicWriteStream } from '../core/atomic.js';
-import { VigieError } from '../core/errors.js';
+import { checkOutputTarget, createAtomicWriteStream, type AtomicWriteStream } from '../core/atomic.js';
+import { neutraliseFormula } from '../core/csv-formula.js';
+import { ExitCode, VigieError } from '../core/errors.js';
+import { MAX_WORKERS } from '../core/worker-pool.js';
+import { applyConfiguration } from './configuration.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'csv', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -10,17 +14,64 @@ export function resolveFormat(requested: string | undefined, toFile: boolean): O
   if (requested === undefined) return !toFile && process.stdout.isTTY ? 'table' : 'jsonl';
   if (requested === 'json') return 'jsonl';
   if (!(OUTPUT_FORMATS as readonly string[]).includes(requested)) {
-    throw new VigieError('usage', `unknown format "${requested}" (use jsonl, csv or table)`, 2);
+    throw new VigieError('usage', `unknown format "${requested}" (use jsonl, csv or table)`, ExitCode.usage);
   }
   return requested as OutputFormat;
 }
 
+let quiet = false;
+
+/** `--quiet`: no progress bar and no summary lines on stderr (errors are still reported). */
+export function setQuiet(value: boolean): void {
+  quiet = value;
+}
+
+export function isQuiet(): boolean {
+  return quiet;
+}
+
+/** A summary line on stderr (`vigie: wrote 12 entries…`), unless `--quiet`. */
+export function summary(line: string): void {
+  if (!quiet) process.stderr.write(`vigie: ${line}\n`);
+}
+
+/** A warning on stderr: always shown, even with `--quiet`. */
+export function warn(line: string): void {
+  process.stderr.write(`vigie: warning: ${line}\n`);
+}
+
+/** Commands whose `-j` is a number of worker threads (the others' is a number of network requests in flight). */
+const WORKER_COMMANDS = new Set(['hash', 'match']);
+/** The most network requests in flight a `-j` may ask for. */
+export const MAX_JOBS = 1024;
+
 /**
- * A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with a quote (OWASP's advice
- * against CSV injection): reports carry attacker-chosen URLs and file names.
+ * Runs before every command's action (a commander preAction hook), so that options shared by all commands mean the
+ * same everywhere and a bad one fails before any work: options bound to a setting take their value from the
+ * configuration layer when not given as flags; `-o -` is standard output; any other `-o` is checked by the shared
+ * writer's rules (no symlink, FIFO, device or directory; its directory must exist and be writable); `-j` is
+ * clamped, with a warning, to what the machine can use; `--quiet` is applied.
  */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+export async function prepareSharedOptions(program: Command, action: Command): Promise<void> {
+  setQuiet(program.opts().quiet === true);
+  await applyConfiguration(program, action);
+  const output = action.options.find((option) => option.attributeName() === 'output');
+  const path = action.getOptionValue('output') as string | undefined;
+  if (output && typeof path === 'string') {
+    if (path === '-') {
+      if (output.mandatory) throw new VigieError('usage', `${output.long} needs a file name, not "-"`, ExitCode.usage);
+      action.setOptionValueWithSource('output', undefined, action.getOptionValueSource('output') ?? 'cli');
+    } else {
+      checkOutputTarget(path);
+    }
+  }
+  const jobs = action.getOptionValue('jobs') as unknown;
+  const cap = WORKER_COMMANDS.has(action.name()) ? MAX_WORKERS : MAX_JOBS;
+  if (typeof jobs === 'number' && jobs > cap) {
+    const what = WORKER_COMMANDS.has(action.name()) ? 'worker threads' : 'requests in flight';
+    warn(`-j ${jobs} is more than this machine can use; using ${cap} ${what}`);
+    action.setOptionValueWithSource('jobs', cap, action.getOptionValueSource('jobs') ?? 'cli');
+  }
 }
 
 export interface Column<T> {
@@ -32,20 +83,28 @@ export interface RecordWriter<T> {
   write(record: T): void;
   /** Flushes a table, and makes an `-o` file appear (atomically) only now. */
   close(): Promise<void>;
-  /** Leaves any previous `-o` file untouched. */
+  /** Leaves any previous `-o` file untouched and removes the temporary file. */
   abort(): Promise<void>;
 }
 
+export interface RecordWriterOptions {
+  /** Mode of an `-o` file. Default 0600: outputs hold hashes, URLs and case data. */
+  mode?: number;
+}
+
 /**
- * Writes records as JSON Lines (the record itself), CSV (the columns, with a header) or an aligned table (the
- * columns; buffered, since widths depend on every row).
+ * Writes records as JSON Lines (the record itself), CSV (the columns, with a header; formula cells neutralised) or
+ * an aligned table (the columns; buffered, since widths depend on every row), to stdout or, atomically, to
+ * `outputPath` (`-` is stdout). The path is checked here too, for callers that bypass the CLI hook.
  */
 export function createRecordWriter<T>(
   format: OutputFormat,
   columns: Column<T>[],
   outputPath?: string,
+  options: RecordWriterOptions = {},
 ): RecordWriter<T> {
-  const file: AtomicWriteStream | undefined = outputPath ? createAtomicWriteStream(outputPath) : undefined;
+  const file: AtomicWriteStream | undefined =
+    outputPath && outputPath !== '-' ? createAtomicWriteStream(outputPath, { mode: options.mode ?? 0o600 }) : undefined;
   const emit = (text: string) => (file ? file.stream.write(text) : process.stdout.write(text));
   const cells = (record: T) => columns.map((column) => String(column.value(record) ?? ''));
   const tableRows: string[][] = [];
@@ -75,4 +134,3 @@ export function renderTable(headers: string[], rows: string[][]): string {
       .trimEnd();
   return `${[line(headers), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n')}\n`;
 }
-

@@ -43,6 +43,16 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     summary: 'check the tools and databases this machine provides',
     load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),
   },
+  {
+    name: 'notice',
+    summary: 'draft notices: host takedown, registrar, PHAROS report, INHOPE/ICCAM referral',
+    load: () => import('./commands/notice/index.js').then((module) => module.registerNotice),
+  },
+  {
+    name: 'config',
+    summary: 'the effective configuration and where each value comes from',
+    load: () => import('./commands/config.js').then((module) => module.registerConfig),
+  },
 ];
 
 /** The command an argument list runs (`vigie hash …`, `vigie help hash`, `vigie --config f.yaml hash`), if any. */
@@ -55,14 +65,18 @@ export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command('vigie')
     .description('Toolkit for internet hotline analysts: hash media, match hash lists, resolve and locate URLs.')
     .version(version, '-V, --version')
+    .option('-q, --quiet', 'no progress bar and no summary lines on stderr (errors are still shown)')
+    .option('--config <file>', 'config file (default: $VIGIE_CONFIG, else $XDG_CONFIG_HOME/vigie/config.yaml or ~/.config/vigie/config.yaml)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
+  // Shared options (config layer, -o checks, -j clamp, --quiet) before any command's work; loaded only when one runs.
+  program.hook('preAction', async (_, action) => (await import('./output.js')).prepareSharedOptions(program, action));
   program.addHelpText(
     'after',
     `
 Exit codes: 0 ok, 1 findings (when asked to fail on them), 2 usage error, 3 input error, 4 environment error
-(a required tool or database is missing), 70 internal error.
+(a required tool or database is missing), 70 internal error, 130/143 interrupted (SIGINT/SIGTERM).
 Docs: README.md. Run "vigie <command> --help" for a command's options and examples.`,
   );
   const invoked = invokedCommand(argv.slice(2));
@@ -90,6 +104,6 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     process.stderr.write(`vigie: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (process.env.VIGIE_DEBUG) console.error(error);
-    return 70;
+    return ExitCode.internal;
   }
 }

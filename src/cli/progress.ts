@@ -1,3 +1,5 @@
+import { isQuiet } from './output.js';
+
 export interface Progress {
   tick(count?: number): void;
   done(): void;
@@ -13,11 +15,11 @@ function formatDuration(seconds: number): string {
 }
 
 /**
- * A progress bar with rate and ETA on stderr, only when stderr is a terminal (never in pipes, logs or CI), redrawn at
- * most ten times a second.
+ * A progress bar with rate and ETA on stderr, only when stderr is a terminal (never in pipes, logs or CI, nor with
+ * `--quiet`), redrawn at most ten times a second.
  */
 export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY || total === 0) return SILENT;
+  if (!stream.isTTY || total === 0 || isQuiet()) return SILENT;
   const started = performance.now();
   let completed = 0;
   let lastDraw = 0;

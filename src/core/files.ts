@@ -23,10 +23,10 @@ async function* walk(path: string, ancestors: string[]): AsyncGenerator<WalkEntr
     info = await stat(path);
   } catch (error) {
     const described = describeError(error);
-    if (described.code === 'eloop') {
+    if (described.code === 'symlink-loop') {
       yield { path, error: { code: 'symlink-loop', message: 'symbolic link loop' } };
     } else {
-      yield { path, error: { code: described.code === 'enoent' ? 'not-found' : 'unreadable', message: described.message } };
+      yield { path, error: { code: described.code === 'not-found' ? 'not-found' : 'unreadable', message: described.message } };
     }
     return;
   }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { mapOrdered } from '../core/concurrency.js';
+import { describeError } from '../core/errors.js';
 import type { WalkEntry } from '../core/files.js';
 import type { HashRecord } from '../core/records.js';
 import { compiledModuleUrl, WorkerPool } from '../core/worker-pool.js';
@@ -30,7 +31,9 @@ export async function* hashBatch(
   try {
     yield* mapOrdered(entries, jobs * 2, async (entry) => {
       if (entry.error) return { path: entry.path, error: entry.error };
-      return pool ? pool.run({ path: entry.path, options: hashOptions }) : hashFile(entry.path, hashOptions);
+      if (!pool) return hashFile(entry.path, hashOptions);
+      // A worker that crashes (worker-crashed) fails only this file's record: the pool replaces it, the batch goes on.
+      return pool.run({ path: entry.path, options: hashOptions }).catch((error: unknown): HashRecord => ({ path: entry.path, error: describeError(error) }));
     });
   } finally {
     await pool?.close();

@@ -9,11 +9,12 @@
 import sharp, { type Metadata } from 'sharp';
 import { VigieError } from '../core/errors.js';
 import type { PixelImage } from './pdq-kernel.js';
+import { HASH_MAX_PIXELS } from './settings.js';
 
 export const DECODER_VERSION = 1;
 
-/** 64 megapixels: above this an image is refused as a likely decompression bomb (`--max-pixels` changes it). */
-export const DEFAULT_MAX_PIXELS = 64_000_000;
+/** The image pixel limit's default (the `hash.maxPixels` setting; `--max-pixels` changes it). */
+export const DEFAULT_MAX_PIXELS = HASH_MAX_PIXELS.default;
 
 sharp.cache(false);
 

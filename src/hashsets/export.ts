@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { HashSetEntry } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 import { FORMATS, type ExportSkips, type FormatName } from './formats/index.js';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import { entriesOf, loadHashSet } from './store-reader.js';
 
 export interface ExportOptions {
@@ -14,7 +14,7 @@ export interface ExportOptions {
 /** Text of `entries` in `format`, chunk by chunk; entries the format cannot hold are counted in `skips`. */
 export function formatEntries(entries: Iterable<HashSetEntry>, format: FormatName, skips: ExportSkips): Generator<string> {
   const write = FORMATS[format].write;
-  if (!write) throw new VigieError('usage', `cannot export to ${format}`, 2);
+  if (!write) throw new VigieError('usage', `cannot export to ${format}`, ExitCode.usage);
   return write(entries, skips);
 }
 

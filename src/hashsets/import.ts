@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 import { detectFormat, type DetectedFormat } from './detect.js';
@@ -84,7 +84,7 @@ export interface ImportResult {
 
 /** Imports list files into one native store at `output`, streaming (bounded memory whatever the lists' sizes). */
 export async function importHashSet(inputs: string[], output: string, options: ImportSetOptions = {}): Promise<ImportResult> {
-  if (inputs.length === 0) throw new VigieError('usage', 'no list to import', 2);
+  if (inputs.length === 0) throw new VigieError('usage', 'no list to import', ExitCode.usage);
   const writer = new StoreWriter(output, { name: options.name ?? basename(output), thresholds: options.thresholds });
   const files: FileImportReport[] = [];
   let imported = 0;

@@ -10,7 +10,9 @@ export { exportHashSet, formatEntries, type ExportOptions } from './export.js';
 export { FORMAT_NAMES, EXPORT_FORMATS, type FormatName } from './formats/index.js';
 export { parseColumnMap } from './formats/csv.js';
 export { buildManifest, writeManifest, readManifest, manifestPathOf, type Manifest } from './manifest.js';
-export { generateKeys, signFile, checkSignature, signaturePathOf } from './signing.js';
+export { signFile, checkSignature, signaturePathOf } from './signing.js';
+// Key generation is shared with notice bundles (src/core/signing.ts); re-exported so the hash-set API is unchanged.
+export { generateKeys } from '../core/signing.js';
 export { verifyHashSet, formatProblem, type VerifyOptions, type VerifyProblem, type VerifyReport } from './verify.js';
 export {
   hashSetStats,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { isoNow, type Clock } from '../core/clock.js';
 import { digestFile } from '../core/digest.js';
 import { VigieError } from '../core/errors.js';
 import type { SignalName } from '../core/signals/index.js';
@@ -69,6 +70,8 @@ export interface ManifestOptions {
   format?: FormatName;
   type?: SignalName;
   categoryScheme?: string;
+  /** Where `created_at` comes from (tests fix it). Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -92,7 +95,7 @@ export async function buildManifest(setPath: string, options: ManifestOptions = 
     manifest_version: MANIFEST_VERSION,
     name: options.name ?? previous?.manifest.name ?? basename(setPath),
     sequence: options.sequence ?? (previous ? previous.manifest.sequence + 1 : 1),
-    created_at: new Date().toISOString(),
+    created_at: isoNow(options.clock),
     file: basename(setPath),
     format,
     sha256,

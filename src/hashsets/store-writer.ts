@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { createAtomicWriteStream } from '../core/atomic.js';
+import { createAtomicWriteStream, trackTemporary } from '../core/atomic.js';
+import { isoNow, type Clock } from '../core/clock.js';
 import { VigieError } from '../core/errors.js';
 import type { HashSetEntry } from '../core/hashset.js';
 import { SIGNAL_NAMES, signalType, type SignalName } from '../core/signals/index.js';
@@ -101,6 +102,8 @@ interface SignalSpills {
 export interface StoreWriterOptions {
   name: string;
   thresholds?: Partial<Record<SignalName, number>>;
+  /** Where the header's `created` comes from (tests fix it). Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface StoreSummary {
@@ -121,6 +124,8 @@ const RECORD_INDEX_LIMIT = 100_000;
  */
 export class StoreWriter {
   private readonly spillDir: string;
+  /** Forgets the spill directory in the exit cleanup of src/core/atomic.ts once it is deleted. */
+  private readonly releaseSpillDir: () => void;
   private readonly signals = new Map<SignalName, SignalSpills>();
   private readonly recordIndex = new Map<string, number>();
   private readonly recordTexts: Spill;
@@ -135,6 +140,7 @@ export class StoreWriter {
   ) {
     try {
       this.spillDir = mkdtempSync(join(dirname(target), `.${basename(target)}.spill-`));
+      this.releaseSpillDir = trackTemporary(this.spillDir);
     } catch (error) {
       throw new VigieError('unwritable', `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
@@ -224,7 +230,7 @@ export class StoreWriter {
       digesting = false;
       const header: StoreHeader = {
         name: this.options.name,
-        created: new Date().toISOString(),
+        created: isoNow(this.options.clock),
         contentSha256,
         thresholds: this.options.thresholds ?? {},
         signals,
@@ -266,6 +272,7 @@ export class StoreWriter {
       }
     }
     rmSync(this.spillDir, { recursive: true, force: true });
+    this.releaseSpillDir();
   }
 
   private spillsFor(signal: SignalName): SignalSpills {

@@ -10,6 +10,7 @@
  */
 import { hammingDistanceBytes, hexToBytes } from '../core/hex.js';
 import type { VideoFrameHash } from '../core/records.js';
+import { PDQ_MIN_QUALITY, signalType } from '../core/signals/index.js';
 
 export type VideoMatchVariant = 'ptx' | 'cpp';
 
@@ -59,8 +60,8 @@ export function compareVideos(
   options: CompareVideosOptions = {},
 ): VideoComparison {
   const variant = options.variant ?? 'ptx';
-  const minQuality = options.minQuality ?? 50;
-  const bound = options.distance ?? 31;
+  const minQuality = options.minQuality ?? PDQ_MIN_QUALITY;
+  const bound = options.distance ?? signalType('pdq').defaultThreshold;
   const matches = variant === 'ptx' ? (d: number) => d <= bound : (d: number) => d < bound;
   const queryKept = keptFrames(query, variant, minQuality);
   const targetKept = keptFrames(target, variant, minQuality);

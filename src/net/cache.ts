@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { familyOf, ipToBigInt } from './ip.js';
 
 /** `$XDG_CACHE_HOME/vigie`, or `~/.cache/vigie`. */
@@ -35,7 +36,10 @@ export class LookupCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly ranges = new Map<string, Promise<RangeEntry<unknown>[]>>();
 
-  constructor(private readonly dir: string | undefined) {}
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /**
    * The cached value for (namespace, key), or the result of `load()`, stored for `ttlMs(result)` milliseconds (0 =
@@ -50,7 +54,7 @@ export class LookupCache {
   ): Promise<{ value: T; cached: boolean }> {
     const id = `${namespace}\n${key}`;
     const stored = (this.memory.get(id) ?? (await this.readDisk(namespace, key))) as StoredEntry<T> | undefined;
-    if (stored && stored.expiresAt > Date.now()) return { value: stored.value, cached: true };
+    if (stored && stored.expiresAt > this.clock.now()) return { value: stored.value, cached: true };
     const pending = this.inFlight.get(id) as Promise<T> | undefined;
     if (pending) return { value: await pending, cached: true };
     const loading = load();
@@ -58,7 +62,7 @@ export class LookupCache {
     try {
       const value = await loading;
       const ttl = ttlMs(value);
-      if (ttl > 0) await this.store(namespace, { key, expiresAt: Date.now() + ttl, range: range?.(value), value });
+      if (ttl > 0) await this.store(namespace, { key, expiresAt: this.clock.now() + ttl, range: range?.(value), value });
       return { value, cached: false };
     } finally {
       this.inFlight.delete(id);
@@ -68,7 +72,7 @@ export class LookupCache {
   /** The unexpired network entry (the smallest, when several nest) that contains `address`, if any. */
   async findRange<T>(namespace: string, address: string): Promise<T | undefined> {
     const target = rangeValue(address);
-    const now = Date.now();
+    const now = this.clock.now();
     let best: RangeEntry<unknown> | undefined;
     for (const candidate of await this.rangeIndex(namespace)) {
       if (candidate.first <= target && target <= candidate.last && candidate.entry.expiresAt > now) {

@@ -5,6 +5,7 @@
  * self-signed certificate is evidence, so it is recorded with `trusted: false`.
  */
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import type { ErrorCode } from '../core/errors.js';
 import { connect as connectTls, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { SocksClient } from 'socks';
 import type { CertificateInfo } from '../core/resolution.js';
@@ -36,7 +37,7 @@ export interface Connection {
 
 export class ConnectError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { connect as connectTcp, isIP } from 'node:net';
+import type { ErrorCode } from '../core/errors.js';
 import * as dnsPacket from 'dns-packet';
 import type { Packet, Answer, RecordType } from 'dns-packet';
 import { request } from 'undici';
@@ -40,7 +41,7 @@ export interface DnsReply {
 /** A query that produced no usable reply. `code` is one of the DNS error codes documented in dns.ts. */
 export class DnsQueryError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -93,18 +94,18 @@ function encodeQuery(id: number, name: string, type: RecordType): Buffer {
   });
 }
 
-/** Decodes and validates a reply; throws DnsQueryError('malformed-reply'|'too-many-records'|'mismatch'). */
+/** Decodes and validates a reply; throws DnsQueryError('dns-malformed-reply'|'too-many-records'|'mismatch'). */
 function decodeReply(buffer: Buffer, id: number | null, name: string, type: RecordType, maxRecords: number): Packet {
-  if (buffer.length < HEADER_BYTES) throw new DnsQueryError('malformed-reply', `reply of ${buffer.length} bytes is too short`);
+  if (buffer.length < HEADER_BYTES) throw new DnsQueryError('dns-malformed-reply', `reply of ${buffer.length} bytes is too short`);
   const count = buffer.readUInt16BE(4) + buffer.readUInt16BE(6) + buffer.readUInt16BE(8) + buffer.readUInt16BE(10);
   if (count > maxRecords + 1) {
-    throw new DnsQueryError('too-many-records', `reply announces ${count} records (limit ${maxRecords})`);
+    throw new DnsQueryError('dns-too-many-records', `reply announces ${count} records (limit ${maxRecords})`);
   }
   let packet: Packet;
   try {
     packet = dnsPacket.decode(buffer);
   } catch (error) {
-    throw new DnsQueryError('malformed-reply', `undecodable reply: ${(error as Error).message}`);
+    throw new DnsQueryError('dns-malformed-reply', `undecodable reply: ${(error as Error).message}`);
   }
   const question = packet.questions?.[0];
   if (
@@ -115,7 +116,7 @@ function decodeReply(buffer: Buffer, id: number | null, name: string, type: Reco
     question.name.toLowerCase() !== name.toLowerCase() ||
     question.type !== type
   ) {
-    throw new DnsQueryError('mismatch', 'reply does not match the query (ID or question)');
+    throw new DnsQueryError('dns-mismatch', 'reply does not match the query (ID or question)');
   }
   return packet;
 }
@@ -152,14 +153,14 @@ function queryUdp(server: { host: string; port: number }, { name, type, options 
     const timer = setTimeout(() => {
       finish(
         lastProblem ??
-          new DnsQueryError('timeout', `no reply from ${server.host}:${server.port} within ${options.timeoutMs} ms`),
+          new DnsQueryError('dns-timeout', `no reply from ${server.host}:${server.port} within ${options.timeoutMs} ms`),
       );
     }, options.timeoutMs);
-    socket.on('error', (error) => finish(new DnsQueryError('network', error.message)));
+    socket.on('error', (error) => finish(new DnsQueryError('dns-network', error.message)));
     socket.on('message', (message: Buffer, remote: RemoteInfo) => {
       if (remote.address !== server.host || remote.port !== server.port) return;
       if (message.length >= 2 && message.readUInt16BE(0) !== id) {
-        lastProblem = new DnsQueryError('mismatch', 'only replies with a wrong ID came back');
+        lastProblem = new DnsQueryError('dns-mismatch', 'only replies with a wrong ID came back');
         return;
       }
       try {
@@ -169,7 +170,7 @@ function queryUdp(server: { host: string; port: number }, { name, type, options 
       }
     });
     socket.send(encodeQuery(id, name, type), server.port, server.host, (error) => {
-      if (error) finish(new DnsQueryError('network', error.message));
+      if (error) finish(new DnsQueryError('dns-network', error.message));
     });
   });
 }
@@ -189,15 +190,15 @@ function queryTcp(server: { host: string; port: number }, { name, type, options 
       else resolve(packet as Packet);
     };
     const timer = setTimeout(
-      () => finish(new DnsQueryError('timeout', `no TCP reply from ${server.host}:${server.port} within ${options.timeoutMs} ms`)),
+      () => finish(new DnsQueryError('dns-timeout', `no TCP reply from ${server.host}:${server.port} within ${options.timeoutMs} ms`)),
       options.timeoutMs,
     );
     socket.on('connect', () => socket.write(Buffer.concat([Buffer.from([query.length >> 8, query.length & 0xff]), query])));
-    socket.on('error', (error) => finish(new DnsQueryError('network', error.message)));
+    socket.on('error', (error) => finish(new DnsQueryError('dns-network', error.message)));
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       received += chunk.length;
-      if (received > DNS_MESSAGE_MAX + 2) return finish(new DnsQueryError('malformed-reply', 'TCP reply too long'));
+      if (received > DNS_MESSAGE_MAX + 2) return finish(new DnsQueryError('dns-malformed-reply', 'TCP reply too long'));
       const data = Buffer.concat(chunks);
       if (data.length < 2 || data.length < 2 + data.readUInt16BE(0)) return;
       try {
@@ -206,7 +207,7 @@ function queryTcp(server: { host: string; port: number }, { name, type, options 
         finish(error as Error);
       }
     });
-    socket.on('end', () => finish(new DnsQueryError('malformed-reply', 'TCP connection closed before a whole reply')));
+    socket.on('end', () => finish(new DnsQueryError('dns-malformed-reply', 'TCP connection closed before a whole reply')));
   });
 }
 
@@ -222,15 +223,15 @@ async function queryDoh(url: string, { name, type, options }: Attempt): Promise<
     });
     if (response.statusCode !== 200) {
       await response.body.dump();
-      throw new DnsQueryError('network', `DoH server answered HTTP ${response.statusCode}`);
+      throw new DnsQueryError('dns-network', `DoH server answered HTTP ${response.statusCode}`);
     }
     const { data, exceeded } = await readCapped(response.body, DNS_MESSAGE_MAX);
-    if (exceeded) throw new DnsQueryError('malformed-reply', 'DoH reply longer than a DNS message can be');
+    if (exceeded) throw new DnsQueryError('dns-malformed-reply', 'DoH reply longer than a DNS message can be');
     return decodeReply(data, 0, name, type, options.maxRecords);
   } catch (error) {
     if (error instanceof DnsQueryError) throw error;
-    if (signal.aborted) throw new DnsQueryError('timeout', `no DoH reply from ${url} within ${options.timeoutMs} ms`);
-    throw new DnsQueryError('network', `DoH request to ${url} failed: ${(error as Error).message}`);
+    if (signal.aborted) throw new DnsQueryError('dns-timeout', `no DoH reply from ${url} within ${options.timeoutMs} ms`);
+    throw new DnsQueryError('dns-network', `DoH request to ${url} failed: ${(error as Error).message}`);
   }
 }
 
@@ -253,8 +254,8 @@ export async function query(
     try {
       return toReply(await queryOnce(server, { name, type, options }));
     } catch (error) {
-      lastError = error instanceof DnsQueryError ? error : new DnsQueryError('network', (error as Error).message);
-      if (lastError.code === 'too-many-records' || lastError.code === 'malformed-reply') break;
+      lastError = error instanceof DnsQueryError ? error : new DnsQueryError('dns-network', (error as Error).message);
+      if (lastError.code === 'dns-too-many-records' || lastError.code === 'dns-malformed-reply') break;
     }
   }
   throw lastError as DnsQueryError;

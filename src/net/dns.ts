@@ -2,13 +2,14 @@
  * Name → records, with our own resolver (not the operating system's), so that the analyst chooses who answers
  * (`--resolver`) and every answer is recorded with its TTL.
  *
- * DNS error codes (in `error.code`): `nxdomain`, `servfail`, `refused`, `dns-error` (another rcode), `no-address`
+ * DNS error codes (in `error.code`): `dns-nxdomain`, `dns-servfail`, `dns-refused`, `dns-error` (another rcode), `dns-no-address`
  * (the name exists but has no A/AAAA), `timeout`, `network`, `mismatch` (only replies with a wrong ID or question
  * came back), `malformed-reply`, `too-many-records`, `cname-loop`, `invalid-name`, `bad-resolver`.
  */
 import { isIP } from 'node:net';
 import type { RecordType } from 'dns-packet';
-import { describeError } from '../core/errors.js';
+import { describeError, type ErrorCode } from '../core/errors.js';
+import { DNS_RETRIES, DNS_TIMEOUT_MS } from './settings.js';
 import type { DnsAddress, DnsRecords, ErrorInfo, MailExchange, NameServer } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { DnsQueryError, parseResolver, type DnsRecord, query, systemResolvers, type ResolverEndpoint, type TransportOptions } from './dns-transport.js';
@@ -28,11 +29,9 @@ export interface AddressResolution {
   /** Each CNAME target in order, starting from `name`'s alias. */
   cnameChain: string[];
   addresses: { address: string; family: 4 | 6; ttl: number }[];
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
-const DEFAULT_TIMEOUT_MS = 3000;
-const DEFAULT_RETRIES = 1;
 const MAX_RECORDS = 100;
 /** Longer chains are loops or abuse; resolvers themselves stop around 8–16. */
 const MAX_CNAME_CHAIN = 16;
@@ -46,8 +45,8 @@ function contextFor(options: DnsOptions = {}): Context {
   return {
     resolvers: options.resolver ? [parseResolver(options.resolver)] : systemResolvers(),
     transport: {
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      retries: options.retries ?? DEFAULT_RETRIES,
+      timeoutMs: options.timeoutMs ?? DNS_TIMEOUT_MS.default,
+      retries: options.retries ?? DNS_RETRIES.default,
       maxRecords: MAX_RECORDS,
     },
   };
@@ -59,7 +58,7 @@ function normaliseName(name: string): string {
 
 function rcodeError(rcode: string, name: string, type: string): ErrorInfo | undefined {
   if (rcode === 'NOERROR') return undefined;
-  const code = ({ NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'refused' } as Record<string, string>)[rcode];
+  const code = ({ NXDOMAIN: 'dns-nxdomain', SERVFAIL: 'dns-servfail', REFUSED: 'dns-refused' } as Record<string, ErrorCode>)[rcode];
   return { code: code ?? 'dns-error', message: `${name} ${type}: ${rcode}` };
 }
 
@@ -110,7 +109,7 @@ async function resolveFamily(context: Context, name: string, type: 'A' | 'AAAA')
     const followed = followCnames(current, answers);
     chain.push(...followed.chain);
     if (followed.loop || chain.length > MAX_CNAME_CHAIN) {
-      return { chain, addresses: [], error: { code: 'cname-loop', message: `CNAME chain of ${name} loops or is too long` } };
+      return { chain, addresses: [], error: { code: 'dns-cname-loop', message: `CNAME chain of ${name} loops or is too long` } };
     }
     const addresses = answers
       .filter((a) => a.type === type && normaliseName(a.name) === followed.target)
@@ -133,7 +132,7 @@ async function resolveWith(context: Context, rawName: string): Promise<AddressRe
   const addresses = [...v4.addresses, ...v6.addresses];
   const cnameChain = v4.chain.length >= v6.chain.length ? v4.chain : v6.chain;
   if (addresses.length > 0) return { name, cnameChain, addresses };
-  const error = v4.error ?? v6.error ?? { code: 'no-address', message: `${name} has no A or AAAA record` };
+  const error = v4.error ?? v6.error ?? { code: 'dns-no-address', message: `${name} has no A or AAAA record` };
   return { name, cnameChain, addresses, error };
 }
 

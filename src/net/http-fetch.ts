@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { VigieError } from '../core/errors.js';
+import { ExitCode, VigieError } from '../core/errors.js';
 import { readCapped } from './body.js';
 
 export interface LimitedFetchOptions {
@@ -56,7 +56,7 @@ export async function fetchLimited(url: string, options: LimitedFetchOptions): P
   } catch (error) {
     if (error instanceof VigieError) throw error;
     if (signal.aborted) throw new VigieError('timeout', `${current}: no complete answer within ${options.timeoutMs} ms`);
-    throw new VigieError('http-error', `${current}: ${(error as Error).message}`, 3, { cause: error });
+    throw new VigieError('http-error', `${current}: ${(error as Error).message}`, ExitCode.input, { cause: error });
   }
 }
 

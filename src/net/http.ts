@@ -5,12 +5,14 @@
  */
 import { isIP } from 'node:net';
 import { Client, errors as undiciErrors } from 'undici';
+import { isoNow, type Clock } from '../core/clock.js';
 import type { KeyedLimiter } from '../core/concurrency.js';
 import type { ErrorInfo, Hop } from '../core/resolution.js';
 import { classifyAddress } from './addresses.js';
 import { ConnectError, openConnection, type Connection, type ProxySpec } from './connect.js';
 import { discardBody, readCapped } from './body.js';
 import { findMetaRefresh } from './html.js';
+import { HTTP_MAX_HOPS, HTTP_TIMEOUT_MS, HTTP_USER_AGENT } from './settings.js';
 import { MAX_URL_LENGTH } from './url.js';
 
 export interface HttpOptions {
@@ -28,6 +30,8 @@ export interface HttpOptions {
   resolveHost(host: string): Promise<{ addresses: { address: string }[]; error?: ErrorInfo }>;
   /** Caps parallel requests per host. */
   limiter?: KeyedLimiter;
+  /** Where hop timestamps come from. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface Chain {
@@ -38,11 +42,11 @@ export interface Chain {
 }
 
 export const DEFAULT_HTTP_OPTIONS = {
-  timeoutMs: 10_000,
-  maxHops: 20,
+  timeoutMs: HTTP_TIMEOUT_MS.default,
+  maxHops: HTTP_MAX_HOPS.default,
   maxBodyBytes: 256 * 1024,
   maxHeaderBytes: 16 * 1024,
-  userAgent: 'Mozilla/5.0 (compatible; vigie-resolve/0.1; +https://github.com/vigie)',
+  userAgent: HTTP_USER_AGENT.default,
 } satisfies Partial<HttpOptions>;
 
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
@@ -75,7 +79,7 @@ interface HopOutcome {
 
 /** One request to one address (or through the proxy). */
 async function request(url: URL, address: string | undefined, options: HttpOptions): Promise<HopOutcome> {
-  const hop: Hop = { url: url.href, timestamp: new Date().toISOString() };
+  const hop: Hop = { url: url.href, timestamp: isoNow(options.clock) };
   const tls = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let connection: Connection | undefined;
@@ -154,8 +158,8 @@ async function fetchHop(url: URL, options: HttpOptions): Promise<HopOutcome> {
   else {
     const resolved = await options.resolveHost(hostname);
     if (resolved.addresses.length === 0) {
-      const error = resolved.error ?? { code: 'no-address', message: `${hostname} has no address` };
-      return { hop: { url: url.href, timestamp: new Date().toISOString(), error: { code: `dns-${error.code}`, message: error.message } } };
+      const error = resolved.error ?? { code: 'dns-no-address' as const, message: `${hostname} has no address` };
+      return { hop: { url: url.href, timestamp: isoNow(options.clock), error } };
     }
     addresses = resolved.addresses.map((entry) => entry.address);
   }

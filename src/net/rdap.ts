@@ -7,6 +7,7 @@ import { parseJsonLimited } from './json-limits.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RdapBootstrap } from './rdap-bootstrap.js';
 import { parseRdap, rdapError, registryLabel } from './rdap-parse.js';
+import { REGISTRY_TIMEOUT_MS } from './settings.js';
 import type { RegistryFacts } from './registry-facts.js';
 
 export interface RdapClientOptions {
@@ -37,7 +38,7 @@ export interface RdapDomainAnswer {
   registrarError?: { url: string; error: ErrorInfo };
 }
 
-export const RDAP_DEFAULTS = { timeoutMs: 15_000, maxBytes: 5_000_000, maxDepth: 64, ttlMs: 86_400_000, notFoundTtlMs: 3_600_000 };
+export const RDAP_DEFAULTS = { timeoutMs: REGISTRY_TIMEOUT_MS.default, maxBytes: 5_000_000, maxDepth: 64, ttlMs: 86_400_000, notFoundTtlMs: 3_600_000 };
 
 /** RDAP (RFC 9082/9083) lookups of IP networks, AS numbers and domains, cached and rate-limited per server. */
 export class RdapClient {

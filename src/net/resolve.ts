@@ -2,6 +2,7 @@
  * The `vigie resolve` pipeline for one URL (clean → DNS → HTTP chain → final addresses) and for a batch (bounded
  * concurrency, per-host limits, a DNS cache shared by the batch so that one host is asked once).
  */
+import { isoNow, type Clock } from '../core/clock.js';
 import { KeyedLimiter, mapOrdered } from '../core/concurrency.js';
 import { describeError } from '../core/errors.js';
 import type { DnsRecords, ResolutionRecord, ResolvedAddress } from '../core/resolution.js';
@@ -9,6 +10,7 @@ import { classifyAddress } from './addresses.js';
 import { parseProxy } from './connect.js';
 import { lookupRecords, resolveAddresses, type AddressResolution, type DnsOptions } from './dns.js';
 import { DEFAULT_HTTP_OPTIONS, followChain, type HttpOptions } from './http.js';
+import { RESOLVE_JOBS } from './settings.js';
 import { cleanUrl } from './url.js';
 
 export interface ResolveOptions {
@@ -27,6 +29,8 @@ export interface ResolveOptions {
   jobs?: number;
   /** Parallel requests to one host (batch). */
   perHost?: number;
+  /** Where `resolvedAt` and hop timestamps come from (tests fix it). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** The input echoed into the record is capped, so a hostile megabyte does not come back out. */
@@ -64,6 +68,7 @@ export class Resolver {
       maxHeaderBytes: options.maxHeaderBytes ?? DEFAULT_HTTP_OPTIONS.maxHeaderBytes,
       userAgent: options.userAgent ?? DEFAULT_HTTP_OPTIONS.userAgent,
       proxy: options.proxy ? parseProxy(options.proxy) : undefined,
+      clock: options.clock,
     };
   }
 
@@ -80,7 +85,7 @@ export class Resolver {
       input: input.length > MAX_ECHOED_INPUT ? `${input.slice(0, MAX_ECHOED_INPUT)}…` : input,
       flags: [],
       hops: [],
-      resolvedAt: new Date().toISOString(),
+      resolvedAt: isoNow(this.options.clock),
     };
     try {
       await this.fill(record, input);
@@ -105,7 +110,7 @@ export class Resolver {
     if (!skipDns) {
       record.dns = await this.recordsOf(asciiHost, registrableDomain);
       if (record.dns.error && record.dns.addresses.length === 0) {
-        record.error = { code: `dns-${record.dns.error.code}`, message: record.dns.error.message };
+        record.error = record.dns.error;
       }
     }
     let finalUrl = url;
@@ -152,5 +157,5 @@ export function resolveBatch(
   options: ResolveOptions = {},
 ): AsyncGenerator<ResolutionRecord> {
   const resolver = new Resolver(options);
-  return mapOrdered(inputs, options.jobs ?? 8, (input) => resolver.resolve(input));
+  return mapOrdered(inputs, options.jobs ?? RESOLVE_JOBS.default, (input) => resolver.resolve(input));
 }

@@ -3,6 +3,7 @@
  * (WHATWG), host in punycode and Unicode, fragment dropped. Percent-escapes and query order are left as given.
  */
 import { isIP } from 'node:net';
+import type { ErrorCode } from '../core/errors.js';
 import { domainToUnicode } from 'node:url';
 import { getDomain } from 'tldts';
 import type { ErrorInfo, UrlFlag } from '../core/resolution.js';
@@ -78,7 +79,7 @@ function count(text: string, character: string): number {
 
 const UNSUPPORTED_SCHEME = /^(javascript|data|mailto|file|about|blob|tel|ftp|ftps|sftp|ssh|ws|wss|magnet|irc|news|gopher):/i;
 
-function fail(code: string, message: string): CleanResult {
+function fail(code: ErrorCode, message: string): CleanResult {
   return { ok: false, error: { code, message } };
 }
 

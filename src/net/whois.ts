@@ -5,6 +5,7 @@ import type { LookupCache } from './cache.js';
 import { cleanAddress } from './ip.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RegistryFacts, WhoisReferral } from './registry-facts.js';
+import { REGISTRY_TIMEOUT_MS } from './settings.js';
 import { parseWhois } from './whois-parse.js';
 import { decodeWhois, firstAnywhere, splitWhois } from './whois-text.js';
 
@@ -42,7 +43,7 @@ export interface WhoisAnswer {
 
 export const WHOIS_DEFAULTS = {
   ianaServer: 'whois.iana.org',
-  timeoutMs: 15_000,
+  timeoutMs: REGISTRY_TIMEOUT_MS.default,
   maxBytes: 1_000_000,
   ttlMs: 86_400_000,
   notFoundTtlMs: 3_600_000,

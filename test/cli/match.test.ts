@@ -62,7 +62,10 @@ describe('vigie match on samples/', () => {
     }
     expect(distances('tiles.png')).toEqual([]);
     expect(records.get('notes.txt')).toMatchObject({ error: { code: 'not-comparable' } });
-    expect(result.stderr).toContain('vigie: 20 inputs, 10 matched, 9 unmatched, 1 errors');
+    // The notices' sample files (case-example.yaml, notices/*.jsonl) are not media either: errors, like notes.txt.
+    const notMedia = ['notes.txt', 'case-example.yaml', 'resolve.jsonl', 'geo.jsonl', 'match.jsonl'];
+    for (const name of notMedia) expect(records.get(name), name).toMatchObject({ error: { code: 'not-comparable' } });
+    expect(result.stderr).toContain(`vigie: ${19 + notMedia.length} inputs, 10 matched, 9 unmatched, ${notMedia.length} errors`);
   });
 
   it('mirrored and rotated copies match only with --dihedral, which names the variant', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HashSetEntry } from '../../src/core/hashset.js';
 import { buildManifest, manifestPathOf, writeManifest } from '../../src/hashsets/manifest.js';
-import { generateKeys, signaturePathOf, signFile } from '../../src/hashsets/signing.js';
+import { generateKeys } from '../../src/core/signing.js';
+import { signaturePathOf, signFile } from '../../src/hashsets/signing.js';
 import { writeHashSet } from '../../src/hashsets/store-writer.js';
 import { formatProblem, verifyHashSet } from '../../src/hashsets/verify.js';
 

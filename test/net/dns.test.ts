@@ -51,8 +51,8 @@ describe.skipIf(!dnsmasq)('DNS against dnsmasq', () => {
   });
 
   it('reports NXDOMAIN and REFUSED as results', async () => {
-    expect((await resolveAddresses('nope.hotline-test.example', { resolver, ...FAST })).error?.code).toBe('nxdomain');
-    expect((await resolveAddresses('example.org', { resolver, ...FAST })).error?.code).toBe('refused');
+    expect((await resolveAddresses('nope.hotline-test.example', { resolver, ...FAST })).error?.code).toBe('dns-nxdomain');
+    expect((await resolveAddresses('example.org', { resolver, ...FAST })).error?.code).toBe('dns-refused');
   });
 
   it('collects MX of the zone and PTR of each address', async () => {
@@ -105,19 +105,19 @@ describe('DNS against a hostile server', () => {
 
   it('discards a reply with the wrong ID', async () => {
     onlyA((query) => aRecords({ ...query, id: (query.id! + 1) % 65536 }, 1));
-    expect((await ask()).error).toEqual({ code: 'mismatch', message: 'only replies with a wrong ID came back' });
+    expect((await ask()).error).toEqual({ code: 'dns-mismatch', message: 'only replies with a wrong ID came back' });
   });
 
   it('discards a reply to another question', async () => {
     onlyA((query) => aRecords({ ...query, questions: [{ name: 'other.test', type: 'A', class: 'IN' }] }, 1));
-    expect((await ask()).error?.code).toBe('mismatch');
+    expect((await ask()).error?.code).toBe('dns-mismatch');
   });
 
   it('discards a reply from another source port', async () => {
     onlyA((query) => aRecords(query, 1));
     fake.spoofSource(true);
     try {
-      expect((await ask()).error?.code).toBe('timeout');
+      expect((await ask()).error?.code).toBe('dns-timeout');
     } finally {
       fake.spoofSource(false);
     }
@@ -126,7 +126,7 @@ describe('DNS against a hostile server', () => {
   it('survives truncated garbage', async () => {
     // A plausible header (our ID, response, 1 question, 1 answer) followed by bytes that end mid-record.
     onlyA((query) => Buffer.concat([Buffer.from([query.id! >> 8, query.id! & 255, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]), Buffer.from([7, 0x67, 0x61])]));
-    expect((await ask()).error?.code).toBe('malformed-reply');
+    expect((await ask()).error?.code).toBe('dns-malformed-reply');
   });
 
   it('times out on silence, with retries', async () => {
@@ -136,23 +136,23 @@ describe('DNS against a hostile server', () => {
       return undefined;
     });
     const result = await resolveAddresses('victim.test', { resolver, timeoutMs: 200, retries: 2 });
-    expect(result.error).toEqual({ code: 'timeout', message: `no reply from ${resolver} within 200 ms` });
+    expect(result.error).toEqual({ code: 'dns-timeout', message: `no reply from ${resolver} within 200 ms` });
     expect(queries).toBe(6);
   });
 
   it('refuses a reply with 500 records', async () => {
     onlyA((query) => aRecords(query, 500));
-    expect((await ask()).error).toEqual({ code: 'too-many-records', message: 'reply announces 501 records (limit 100)' });
+    expect((await ask()).error).toEqual({ code: 'dns-too-many-records', message: 'reply announces 501 records (limit 100)' });
   });
 
   it('refuses a compression-pointer loop', async () => {
     onlyA(pointerLoop);
-    expect((await ask()).error).toMatchObject({ code: 'malformed-reply', message: expect.stringContaining('pointer') });
+    expect((await ask()).error).toMatchObject({ code: 'dns-malformed-reply', message: expect.stringContaining('pointer') });
   });
 
   it('reports SERVFAIL as a result', async () => {
     fake.behave((query) => answer(query, { flags: 2 })); // rcode 2 = SERVFAIL, in the low bits of the flags
-    expect((await ask()).error?.code).toBe('servfail');
+    expect((await ask()).error?.code).toBe('dns-servfail');
   });
 
   it('stops a CNAME loop', async () => {
@@ -164,7 +164,7 @@ describe('DNS against a hostile server', () => {
         ],
       }),
     );
-    expect((await ask()).error?.code).toBe('cname-loop');
+    expect((await ask()).error?.code).toBe('dns-cname-loop');
   });
 });
 

@@ -9,6 +9,7 @@ import {
   SHIPPED_BOOTSTRAP_DIR,
   updateBootstrap,
 } from '../../net/index.js';
+import { GEO_JOBS, REGISTRY_TIMEOUT_MS } from '../../net/settings.js';
 import { collectInputs, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
 import { resolveFormat, type Column } from '../output.js';
@@ -70,11 +71,11 @@ export function registerGeo(program: Command): void {
     .option('--whois-server <name=host:port>', 'connect there for that WHOIS server name (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'answer cache (default: $XDG_CACHE_HOME/vigie)')
     .option('--no-cache', 'keep answers in memory for this run only')
-    .option('--timeout <ms>', 'per network request', parsePositiveInteger('--timeout'), 15_000)
+    .option('--timeout <ms>', 'per network request', parsePositiveInteger('--timeout'), REGISTRY_TIMEOUT_MS.default)
     .option('--rate-limit <ms>', 'minimum spacing of requests to one server (default: RDAP 250, WHOIS 1000)', Number)
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('-j, --jobs <n>', 'targets looked up in parallel', parsePositiveInteger('--jobs'), 8)
+    .option('-j, --jobs <n>', 'targets looked up in parallel', parsePositiveInteger('--jobs'), GEO_JOBS.default)
     .addHelpText(
       'after',
       `

@@ -26,7 +26,7 @@ import {
   type FormatName,
 } from '../../hashsets/index.js';
 import { parsePositiveInteger, parseSignal, parseThresholds } from '../inputs.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { createRecordWriter, resolveFormat, summary, type Column } from '../output.js';
 
 /** Skipped lines shown on stderr; the rest are counted (a broken 10M-line list must not flood the terminal). */
 const SHOWN_SKIPS = 20;
@@ -115,9 +115,7 @@ or any skipped line with --strict.`,
       for (const file of result.files) writer.write(file);
       await writer.close();
       reportSkips(result.files);
-      process.stderr.write(
-        `vigie: wrote ${options.output}: ${countsText(result.store.counts)} (manifest sequence ${manifest.sequence})\n`,
-      );
+      summary(`wrote ${options.output}: ${countsText(result.store.counts)} (manifest sequence ${manifest.sequence})`);
     });
 }
 
@@ -141,7 +139,7 @@ Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, nev
     .action(async (set: string, options: { format: FormatName; output: string; signal?: SignalName }) => {
       const { written, skips } = await exportHashSet(set, options.format, options.output, { signal: options.signal });
       for (const [reason, count] of Object.entries(skips)) process.stderr.write(`vigie: ${count} entries left out: ${reason}\n`);
-      process.stderr.write(`vigie: wrote ${written} entries to ${options.output}\n`);
+      summary(`wrote ${written} entries to ${options.output}`);
     });
 }
 
@@ -245,8 +243,8 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
       ]);
       for (const conflict of result.conflicts) writer.write(conflict);
       await writer.close();
-      process.stderr.write(
-        `vigie: read ${result.read} entries, wrote ${result.written} (${result.read - result.written} duplicates merged), ${result.conflicts.length} category conflicts\n`,
+      summary(
+        `read ${result.read} entries, wrote ${result.written} (${result.read - result.written} duplicates merged), ${result.conflicts.length} category conflicts`,
       );
     });
 }

@@ -10,8 +10,9 @@ import { detectFormat, FORMAT_NAMES, loadHashSet, readListAsHashRecords, type Fo
 import { Matcher, notComparable, readHashRecords } from '../../matching/index.js';
 import { collectInputs, parseInteger, parseThresholds } from '../inputs.js';
 import { writeBatch } from '../batch.js';
-import { resolveFormat, type Column } from '../output.js';
+import { resolveFormat, summary, type Column } from '../output.js';
 import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from '../media-options.js';
+import { MATCH_MIN_PDQ_QUALITY } from '../../matching/settings.js';
 
 /** Sets of at least this many hashes are queried from worker threads (-j of them). */
 const WORKER_THRESHOLD = 1_000_000;
@@ -49,7 +50,7 @@ function parsePercents(text: string): { query: number; target: number } {
   const [query, target = '0'] = text.split(',').map((part) => part.trim());
   const values = [Number(query), Number(target)];
   if (!values.every((value) => Number.isFinite(value) && value >= 0 && value <= 100)) {
-    throw new VigieError('usage', `--video-percent takes QUERY[,TARGET] percentages 0–100, not "${text}"`, 2);
+    throw new VigieError('usage', `--video-percent takes QUERY[,TARGET] percentages 0–100, not "${text}"`, ExitCode.usage);
   }
   return { query: values[0], target: values[1] };
 }
@@ -77,7 +78,7 @@ export function registerMatch(program: Command): void {
     .option('--hashes-format <name>', `format of the --hashes list (default: detected): ${FORMAT_NAMES.join(', ')}`, parseListFormat)
     .option('--from <file>', 'read a list of paths, one per line')
     .option('-t, --threshold <list>', 'thresholds in bits overriding the sets\' own, e.g. pdq=20,blockhash=8', parseThresholds)
-    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), 50)
+    .option('--min-quality <n>', 'PDQ quality under which a hash is not matched on (0–100)', parseInteger('--min-quality', 0, 100), MATCH_MIN_PDQ_QUALITY.default)
     .option('--dihedral', 'also match the 8 PDQ rotations/flips and report which matched')
     .option('--video-percent <q[,t]>', 'video match: share of input frames [and of set frames] matching (default 80,0)', parsePercents)
     .option('--only-matched', 'output only inputs that matched')
@@ -162,9 +163,7 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         await matcher.close();
       }
       const errors = counts.inputs - counts.matched - counts.unmatched;
-      process.stderr.write(
-        `vigie: ${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${errors} errors\n`,
-      );
+      summary(`${counts.inputs} inputs, ${counts.matched} matched, ${counts.unmatched} unmatched, ${errors} errors`);
       // A match is what a gate is for: it decides the exit code even when other inputs failed.
       if (options.failOnMatch && counts.matched > 0) process.exitCode = ExitCode.findings;
     });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
 import { parseProxy, parseResolver, resolveBatch } from '../../net/index.js';
+import { DNS_RETRIES, DNS_TIMEOUT_MS, HTTP_MAX_HOPS, HTTP_TIMEOUT_MS, RESOLVE_JOBS } from '../../net/settings.js';
 import { csvColumn } from '../csv-inputs.js';
 import { collectInputs, parseInteger, parsePositiveInteger } from '../inputs.js';
 import { writeBatch } from '../batch.js';
@@ -52,15 +53,15 @@ export function registerResolve(program: Command): void {
     .option('--from <file>', 'read URLs from a file, one per line (or CSV with --column)')
     .option('--column <name>', 'the input (--from or -) is CSV with a header; take URLs from this column')
     .option('--resolver <server>', 'DNS server: host:port (UDP, TCP on truncation) or https://…/dns-query (DoH)')
-    .option('--dns-timeout <ms>', 'per DNS attempt', parsePositiveInteger('--dns-timeout'), 3000)
-    .option('--dns-retries <n>', 'extra DNS attempts after a timeout', parseInteger('--dns-retries', 0, 10), 1)
+    .option('--dns-timeout <ms>', 'per DNS attempt', parsePositiveInteger('--dns-timeout'), DNS_TIMEOUT_MS.default)
+    .option('--dns-retries <n>', 'extra DNS attempts after a timeout', parseInteger('--dns-retries', 0, 10), DNS_RETRIES.default)
     .option('--no-http', 'DNS only: make no HTTP request')
-    .option('--timeout <ms>', 'per HTTP request, connect to last byte', parsePositiveInteger('--timeout'), 10_000)
-    .option('--max-hops <n>', 'HTTP requests per URL before giving up', parsePositiveInteger('--max-hops'), 20)
+    .option('--timeout <ms>', 'per HTTP request, connect to last byte', parsePositiveInteger('--timeout'), HTTP_TIMEOUT_MS.default)
+    .option('--max-hops <n>', 'HTTP requests per URL before giving up', parsePositiveInteger('--max-hops'), HTTP_MAX_HOPS.default)
     .option('--max-body <bytes>', 'HTML bytes read per response (to find a meta refresh)', parsePositiveInteger('--max-body'), 262_144)
     .option('--user-agent <text>', 'User-Agent header sent')
     .option('--proxy <url>', 'send HTTP through http://host:port or socks5://host:port (Tor: socks5://127.0.0.1:9050)')
-    .option('-j, --jobs <n>', 'URLs resolved in parallel', parsePositiveInteger('--jobs'), 8)
+    .option('-j, --jobs <n>', 'URLs resolved in parallel', parsePositiveInteger('--jobs'), RESOLVE_JOBS.default)
     .option('--per-host <n>', 'parallel requests to one host', parsePositiveInteger('--per-host'), 4)
     .option('-f, --format <format>', 'jsonl, csv or table (default: table on a terminal, jsonl otherwise)')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')

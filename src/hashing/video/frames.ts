@@ -12,7 +12,7 @@
  */
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { VigieError } from '../../core/errors.js';
+import { ExitCode, VigieError } from '../../core/errors.js';
 import { runProcess, type ProcessResult, type RunningProcess } from './process.js';
 
 export type FrameMode = { kind: 'keyframes' } | { kind: 'fps'; perSecond: number } | { kind: 'all' };
@@ -23,7 +23,7 @@ export function parseFrameMode(text: string): FrameMode {
   if (text === 'keyframes' || text === 'all') return { kind: text };
   const match = /^fps:(\d+(?:\.\d+)?)$/.exec(text);
   if (match && Number(match[1]) > 0) return { kind: 'fps', perSecond: Number(match[1]) };
-  throw new VigieError('usage', `--frames must be keyframes, all or fps:<n> with n > 0, not "${text}"`, 2);
+  throw new VigieError('usage', `--frames must be keyframes, all or fps:<n> with n > 0, not "${text}"`, ExitCode.usage);
 }
 
 export interface FrameSize {
@@ -36,7 +36,7 @@ export function parseFrameSize(text: string): FrameSize {
   const width = Number(match?.[1]);
   const height = Number(match?.[2]);
   if (!match || width < 1 || height < 1 || width > 16384 || height > 16384) {
-    throw new VigieError('usage', `--frame-size must be WxH (e.g. 128x128), not "${text}"`, 2);
+    throw new VigieError('usage', `--frame-size must be WxH (e.g. 128x128), not "${text}"`, ExitCode.usage);
   }
   return { width, height };
 }

@@ -2,18 +2,16 @@
 import { VigieError } from '../../core/errors.js';
 import type { VideoFrameHash } from '../../core/records.js';
 import { pdqFromPixels } from '../pdq.js';
+import { VIDEO_MAX_PIXELS, VIDEO_TIMEOUT_SECONDS } from '../settings.js';
 import { DEFAULT_FRAME_MODE, extractFrames, type ExtractResult, type FrameMode, type FrameSize } from './frames.js';
 import { locateFfmpeg } from './locate.js';
 import { probeVideo, type VideoInfo } from './probe.js';
 
-/** 10 minutes per file: generous for long videos in keyframes mode; `--video-timeout` changes it. */
-export const DEFAULT_VIDEO_TIMEOUT_SECONDS = 600;
+/** The `video.timeoutSeconds` setting's default; `--video-timeout` changes it. */
+export const DEFAULT_VIDEO_TIMEOUT_SECONDS = VIDEO_TIMEOUT_SECONDS.default;
 
-/**
- * 8192x4320 (8K, DCI width): above this a stream is refused before decoding. A decoded RGB frame and PDQ's float
- * buffers take about 11 bytes per pixel, so the limit keeps one file's memory near 400 MB (`--max-video-pixels`).
- */
-export const DEFAULT_MAX_VIDEO_PIXELS = 8192 * 4320;
+/** The `video.maxPixels` setting's default (8K); `--max-video-pixels` changes it. */
+export const DEFAULT_MAX_VIDEO_PIXELS = VIDEO_MAX_PIXELS.default;
 
 export interface VideoHashOptions {
   frames?: FrameMode;

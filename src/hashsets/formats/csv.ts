@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula as neutralise, restoreFormula as unneutralise } from '../../core/csv-formula.js';
 import { VigieError } from '../../core/errors.js';
 import type { HashSetEntry } from '../../core/hashset.js';
 import { isSignalName, SIGNAL_NAMES, type SignalName } from '../../core/signals/index.js';
@@ -61,12 +62,6 @@ export async function sniffDelimiter(path: string): Promise<string> {
   }
 }
 
-/**
- * Export puts a `'` before cells a spreadsheet would run as formulas, and before cells that already start with
- * quotes and then a formula character, so that import can remove exactly one and get the value back.
- */
-const neutralise = (value: string) => (/^'*[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-const unneutralise = (value: string) => (/^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
 
 /**
  * Any CSV/TSV with a header line. Columns are found by name (the names export writes, and a column per signal such

@@ -1,0 +1,659 @@
+/**
+ * The case store's query layer: every read and write of a case, the same Kysely queries for SQLite and PostgreSQL.
+ * Writes are upserts on natural keys (report id, URL, (report, step)…), so a step run twice leaves the case as once;
+ * automatic steps never touch an analyst's decision; decision changes are audited in the same transaction.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Compilable, type Kysely } from 'kysely';
+import { ExitCode, VigieError } from '../../core/errors.js';
+import type { Category } from '../../core/hashset.js';
+import type { HostingInfo } from '../../core/hosting.js';
+import type { MatchRecord } from '../../core/match.js';
+import type { ResolutionRecord } from '../../core/resolution.js';
+import type { ErrorInfo } from '../../core/errors.js';
+import { inTransaction, translateError, type Backend, type Dialect } from './backend.js';
+import { CaseQueries } from './queries.js';
+import type {
+  AddOutcome,
+  CheckEntry,
+  ClaimOptions,
+  Decision,
+  DecisionChange,
+  MediaInput,
+  NoticeEntry,
+  StepProvenance,
+  Qualification,
+  ReportInput,
+  ReportStatus,
+  UrlFacts,
+} from './records.js';
+import { AUTOMATIC_STATUSES } from './records.js';
+import type { CaseDatabase } from './schema.js';
+
+export function urlKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * One open case. `transaction(fn)` gives `fn` a store bound to one transaction: what it writes is committed together
+ * or not at all (a step's records and its checkpoint, say).
+ */
+export class CaseStore extends CaseQueries {
+  constructor(
+    private readonly backend: Backend,
+    db: Kysely<CaseDatabase> = backend.db,
+    private readonly inTx = false,
+  ) {
+    super(db);
+  }
+
+  /** `sqlite` or `postgres`. */
+  get dialect(): Dialect {
+    return this.backend.dialect;
+  }
+
+  /** Where the case is (a PostgreSQL URL without its password). */
+  get location(): string {
+    return this.backend.label;
+  }
+
+  async close(): Promise<void> {
+    await this.backend.db.destroy();
+  }
+
+  async transaction<T>(body: (store: CaseStore) => Promise<T>): Promise<T> {
+    if (this.inTx) return body(this);
+    try {
+      return await inTransaction(this.backend, (db) => body(new CaseStore(this.backend, db, true)));
+    } catch (error) {
+      throw translateError(error, this.backend);
+    }
+  }
+
+  /** The database's clock (PostgreSQL's, so leases do not depend on the workers' clocks agreeing). */
+  async now(): Promise<string> {
+    if (this.dialect === 'sqlite') return new Date().toISOString();
+    const { rows } = await sql<{ now: string }>`select to_char(clock_timestamp() at time zone 'UTC',
+      'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`.execute(this.db);
+    return rows[0].now;
+  }
+
+  // ── Reports ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Adds reports, in one transaction. A report whose id is already in the case is `existing` when it is the same
+   * row (same batch and line: a re-run) and `duplicate` otherwise: the first is kept, the duplicate recorded.
+   */
+  async addReports(inputs: ReportInput[], storedAt = new Date().toISOString()): Promise<AddOutcome[]> {
+    return this.transaction(async (store) => {
+      const outcomes: AddOutcome[] = [];
+      for (const input of inputs) outcomes.push(await store.addOne(input, storedAt));
+      return outcomes;
+    });
+  }
+
+  async addReport(input: ReportInput, storedAt = new Date().toISOString()): Promise<AddOutcome> {
+    return (await this.addReports([input], storedAt))[0];
+  }
+
+  private async addOne(input: ReportInput, storedAt: string): Promise<AddOutcome> {
+    const row = {
+      id: input.id,
+      batch: input.batch,
+      line: input.line,
+      source: input.source,
+      reportedAt: input.reportedAt,
+      categoryClaimed: input.categoryClaimed ?? null,
+      reporterIp: input.ip ?? null,
+      mediaPath: input.media ?? null,
+      hashesGiven: input.hashes ? toJson(input.hashes) : null,
+      reporterEmail: input.reporterEmail ?? null,
+      extra: input.extra ? toJson(input.extra) : null,
+      urlInput: input.url,
+      status: 'pending',
+      priority: 0,
+      storedAt,
+      attempts: 0,
+    };
+    const inserted = await this.run('add-report', row, (db, v) =>
+      db.insertInto('reports').values(v).onConflict((oc) => oc.column('id').doNothing()),
+    );
+    if (Number(inserted.numAffectedRows ?? 0) > 0) return 'inserted';
+    const first = await this.db
+      .selectFrom('reports')
+      .select(['batch', 'line'])
+      .where('id', '=', input.id)
+      .executeTakeFirstOrThrow();
+    if (first.batch === input.batch && first.line === input.line) return 'existing';
+    await this.db
+      .insertInto('duplicateReports')
+      .values({ reportId: input.id, batch: input.batch, line: input.line, input: toJson(input), seenAt: storedAt })
+      .onConflict((oc) => oc.columns(['reportId', 'batch', 'line']).doNothing())
+      .execute();
+    return 'duplicate';
+  }
+
+  /** Records a report's cleaned URL; one URL reported by several reports is one `urls` row. Returns its id. */
+  async recordUrl(reportId: string, facts: UrlFacts, observedAt = new Date().toISOString()): Promise<number> {
+    return this.transaction(async (store) => {
+      const values = {
+        urlKey: urlKey(facts.url),
+        url: facts.url,
+        host: facts.host ?? null,
+        domain: facts.domain ?? null,
+        tld: facts.tld ?? null,
+        flags: toJson(facts.flags),
+        firstSeenAt: observedAt,
+      };
+      const { rows } = await store.run('add-url', values, (db, v) =>
+        db
+          .insertInto('urls')
+          .values(v)
+          // A no-op update, so that RETURNING gives the id of an existing row too.
+          .onConflict((oc) => oc.column('urlKey').doUpdateSet((eb) => ({ urlKey: eb.ref('excluded.urlKey') })))
+          .returning('id'),
+      );
+      const id = rows[0].id;
+      const updated = await store.run('report-url', { urlId: id, reportId }, (db, v) =>
+        db.updateTable('reports').set({ urlId: v.urlId }).where('id', '=', v.reportId),
+      );
+      if (Number(updated.numAffectedRows) === 0) store.unknownReport(reportId);
+      return id;
+    });
+  }
+
+  /** Stores `vigie resolve`'s record for a URL and its hops (replacing an earlier resolution of the same URL). */
+  async recordResolution(url: string, record: ResolutionRecord, provenance: StepProvenance): Promise<void> {
+    await this.transaction(async (store) => {
+      const values = {
+        resolution: toJson(record),
+        finalUrl: record.finalUrl ?? null,
+        resolvedAt: provenance.observedAt,
+        resolvedBy: provenance.producer,
+        urlKey: urlKey(url),
+      };
+      const { rows } = await store.run('resolve-url', values, (db, { urlKey: key, ...set }) =>
+        db.updateTable('urls').set(set).where('urlKey', '=', key).returning('id'),
+      );
+      const id = rows[0]?.id ?? store.unknownUrl(url);
+      await store.run('delete-hops', { id }, (db, v) => db.deleteFrom('hops').where('urlId', '=', v.id));
+      const hops = record.hops.map((hop, position) => ({
+        urlId: id,
+        position,
+        url: hop.url,
+        status: hop.status ?? null,
+        ip: hop.ip ?? null,
+        timestamp: hop.timestamp,
+        record: toJson(hop),
+      }));
+      if (hops.length > 0) {
+        await store.run(`insert-hops:${hops.length}`, hops, (db, v) => db.insertInto('hops').values(v));
+      }
+    });
+  }
+
+  /** Stores where a host (name or IP literal) is hosted, with the indexed facts the statistics group on. */
+  async recordHosting(host: string, info: HostingInfo, provenance: StepProvenance): Promise<void> {
+    const first = info.addresses[0];
+    const values = {
+      name: host,
+      domain: info.domain ?? null,
+      country: first?.country ?? null,
+      provider: first?.network?.holder ?? first?.asOrganization ?? null,
+      asn: first?.asn ?? null,
+      info: toJson(info),
+      producer: provenance.producer,
+      observedAt: provenance.observedAt,
+    };
+    await this.guard(() =>
+      this.run('upsert-host', values, (db, v) =>
+        db.insertInto('hosts').values(v).onConflict((oc) => oc.column('name').doUpdateSet(excluded(Object.keys(v)))),
+      ),
+    );
+  }
+
+  /** Stores a report's media file and its hashes (keyed by report and path). Returns the media id. */
+  async recordMedia(reportId: string, media: MediaInput, provenance: StepProvenance): Promise<number> {
+    return this.transaction(async (store) => {
+      await store.requireReport(reportId);
+      const record = media.hashRecord;
+      const values = {
+        reportId,
+        path: media.path,
+        kind: 'media' in record ? record.media : null,
+        bytes: 'bytes' in record ? record.bytes : null,
+        hashRecord: toJson(record),
+        producer: provenance.producer,
+        observedAt: provenance.observedAt,
+      };
+      const { rows } = await store.run('upsert-media', values, (db, v) =>
+        db
+          .insertInto('media')
+          .values(v)
+          .onConflict((oc) =>
+            oc.columns(['reportId', 'path']).doUpdateSet(excluded(['kind', 'bytes', 'hashRecord', 'producer', 'observedAt'])),
+          )
+          .returning('id'),
+      );
+      const id = rows[0].id;
+      await store.run('delete-hashes', { id }, (db, v) => db.deleteFrom('hashes').where('mediaId', '=', v.id));
+      const hashes = ('hashes' in record ? Object.entries(record.hashes) : []).map(([signal, value]) => ({
+        mediaId: id,
+        signal,
+        value: String(value),
+      }));
+      if (hashes.length > 0) {
+        await store.run(`insert-hashes:${hashes.length}`, hashes, (db, v) => db.insertInto('hashes').values(v));
+      }
+      return id;
+    });
+  }
+
+  /** Stores `vigie match`'s record for a report's media file (replacing an earlier match of the same file). */
+  async recordMatches(reportId: string, path: string, record: MatchRecord, provenance: StepProvenance): Promise<void> {
+    await this.transaction(async (store) => {
+      const values = {
+        matchRecord: toJson(record),
+        matchProducer: provenance.producer,
+        matchedAt: provenance.observedAt,
+        reportId,
+        path,
+      };
+      const { rows: found } = await store.run('match-media', values, (db, { reportId: report, path: file, ...set }) =>
+        db.updateTable('media').set(set).where('reportId', '=', report).where('path', '=', file).returning('id'),
+      );
+      const media = found[0];
+      if (!media) {
+        throw new VigieError('case-unknown-media', `report ${reportId} has no media ${path} in the case.`, ExitCode.input);
+      }
+      await store.run('delete-matches', { id: media.id }, (db, v) => db.deleteFrom('matches').where('mediaId', '=', v.id));
+      // The same entry can be hit by several dihedral variants: the best (first) hit is kept.
+      const seen = new Set<string>();
+      const rows = record.matches.filter((match) => {
+        const key = `${match.set}\0${match.signal}\0${match.entry}`;
+        return !seen.has(key) && seen.add(key);
+      });
+      const matches = rows.map((match) => ({
+        mediaId: media.id,
+        setName: match.set,
+        entry: match.entry,
+        signal: match.signal,
+        distance: match.distance,
+        categoryScheme: match.scheme ?? null,
+        categoryValue: match.category ?? null,
+        source: match.source ?? null,
+        record: toJson(match),
+      }));
+      if (matches.length > 0) {
+        await store.run(`insert-matches:${matches.length}`, matches, (db, v) => db.insertInto('matches').values(v));
+      }
+    });
+  }
+
+  /**
+   * Stores the automatic qualification and, unless an analyst has decided, the report's status and priority. The
+   * decision itself lives in its own table, which no automatic step writes.
+   */
+  async recordQualification(reportId: string, qualification: Qualification, provenance: StepProvenance): Promise<void> {
+    await this.transaction(async (store) => {
+      await store.requireReport(reportId);
+      const values = {
+        reportId,
+        status: qualification.status,
+        categoryScheme: qualification.category?.scheme ?? null,
+        categoryValue: qualification.category?.value ?? null,
+        categoryLabel: qualification.category?.label ?? null,
+        illegal: qualification.illegal === undefined || qualification.illegal === null ? null : qualification.illegal ? 1 : 0,
+        priority: qualification.priority,
+        record: toJson(qualification),
+        producer: provenance.producer,
+        observedAt: provenance.observedAt,
+      };
+      await store.run('upsert-qualification', values, (db, v) =>
+        db
+          .insertInto('qualifications')
+          .values(v)
+          .onConflict((oc) => oc.column('reportId').doUpdateSet(excluded(Object.keys(v).filter((key) => key !== 'reportId')))),
+      );
+      await store.setAutomaticStatus(reportId, qualification.status, qualification.priority);
+    });
+  }
+
+  /** Records a step's failure on the report (the batch goes on); the report is `failed` unless an analyst decided. */
+  async recordFailure(reportId: string, step: string, error: ErrorInfo): Promise<void> {
+    await this.transaction(async (store) => {
+      await store.requireReport(reportId);
+      await store.db.updateTable('reports').set({ error: toJson({ step, ...error }) }).where('id', '=', reportId).execute();
+      await store.setAutomaticStatus(reportId, 'failed');
+    });
+  }
+
+  private async setAutomaticStatus(reportId: string, status: ReportStatus, priority?: number): Promise<void> {
+    const values = priority === undefined ? { status, reportId } : { status, priority, reportId };
+    await this.run(`automatic-status:${priority === undefined}`, values, (db, { reportId: id, ...set }) =>
+      db.updateTable('reports').set(set).where('id', '=', id).where('status', 'in', [...AUTOMATIC_STATUSES]),
+    );
+  }
+
+  /** Follow-up statuses (`notified`, `removed`): they come after any decision, so they apply over it. */
+  async setFollowUpStatus(reportIds: string[], status: 'notified' | 'removed'): Promise<void> {
+    if (reportIds.length === 0) return;
+    await this.guard(() =>
+      this.db
+        .updateTable('reports')
+        .set({ status })
+        .where('id', 'in', reportIds)
+        .where('status', 'not in', status === 'notified' ? ['not-illegal', 'removed'] : ['not-illegal'])
+        .execute(),
+    );
+  }
+
+  /** Stores a notice drafted or sent (keyed by its id) and the reports it covers. */
+  async recordNotice(notice: NoticeEntry): Promise<void> {
+    await this.transaction(async (store) => {
+      const values = {
+        id: notice.id,
+        kind: notice.kind,
+        status: notice.status,
+        recipient: notice.recipient,
+        files: toJson(notice.files),
+        record: toJson(notice.record),
+        createdAt: notice.createdAt,
+        sentAt: notice.sentAt ?? null,
+        producer: notice.producer,
+      };
+      const { createdAt: _kept, ...changes } = values;
+      await store.db
+        .insertInto('notices')
+        .values(values)
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes))
+        .execute();
+      if (notice.reportIds.length > 0) {
+        await store.db
+          .insertInto('noticeReports')
+          .values(notice.reportIds.map((reportId) => ({ noticeId: notice.id, reportId })))
+          .onConflict((oc) => oc.columns(['noticeId', 'reportId']).doNothing())
+          .execute();
+      }
+    });
+  }
+
+  /**
+   * Stores a re-check of a URL: one per URL per UTC day (a second the same day is ignored: false). The first check
+   * that finds the URL removed sets its time of removal.
+   */
+  async recordCheck(check: CheckEntry): Promise<boolean> {
+    return this.transaction(async (store) => {
+      const id = await store.requireUrl(check.url);
+      const inserted = await store.db
+        .insertInto('checks')
+        .values({
+          urlId: id,
+          day: check.checkedAt.slice(0, 10),
+          checkedAt: check.checkedAt,
+          outcome: check.outcome,
+          evidence: toJson(check.evidence),
+          producer: check.producer,
+        })
+        .onConflict((oc) => oc.columns(['urlId', 'day']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await store.db.updateTable('urls').set({ lastCheckedAt: check.checkedAt }).where('id', '=', id).execute();
+      if (check.outcome === 'removed') {
+        await store.db
+          .updateTable('urls')
+          .set({ removedAt: check.checkedAt })
+          .where('id', '=', id)
+          .where('removedAt', 'is', null)
+          .execute();
+      }
+      return true;
+    });
+  }
+
+  // ── Checkpoints ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Marks a step finished for a report (a second time changes nothing). */
+  async markStepDone(reportId: string, step: string, producer: string, doneAt = new Date().toISOString()): Promise<void> {
+    await this.guard(() =>
+      this.run('step-done', { reportId, step, producer, doneAt }, (db, v) =>
+        db.insertInto('steps').values(v).onConflict((oc) => oc.columns(['reportId', 'step']).doNothing()),
+      ),
+    );
+  }
+
+  async isStepDone(reportId: string, step: string): Promise<boolean> {
+    const { rows } = await this.guard(() =>
+      this.run('is-step-done', { reportId, step }, (db, v) =>
+        db.selectFrom('steps').select('step').where('reportId', '=', v.reportId).where('step', '=', v.step),
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  /** The steps finished for each of the given reports (a resumed batch skips them). */
+  async stepsDone(reportIds: string[]): Promise<Map<string, Set<string>>> {
+    const done = new Map<string, Set<string>>(reportIds.map((id) => [id, new Set<string>()]));
+    for (const chunk of chunks(reportIds, 500)) {
+      const rows = await this.guard(() =>
+        this.db.selectFrom('steps').select(['reportId', 'step']).where('reportId', 'in', chunk).execute(),
+      );
+      for (const row of rows) done.get(row.reportId)?.add(row.step);
+    }
+    return done;
+  }
+
+  // ── Work division ────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Claims up to `limit` unfinished reports for `worker`, in report order: those nobody holds and those whose lease
+   * has expired (a killed worker's). On PostgreSQL concurrent claims skip each other's rows (`FOR UPDATE SKIP
+   * LOCKED`); on SQLite the write lock taken at BEGIN serialises them. Returns the ids claimed.
+   */
+  async claimReports(worker: string, options: ClaimOptions): Promise<string[]> {
+    return this.transaction(async (store) => {
+      const now = await store.now();
+      const until = new Date(Date.parse(now) + options.leaseMs).toISOString();
+      let candidates = store.db
+        .selectFrom('reports')
+        .select('seq')
+        .where('doneAt', 'is', null)
+        .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
+        .orderBy('seq')
+        .limit(options.limit);
+      if (store.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+      const seqs = (await candidates.execute()).map((row) => row.seq);
+      if (seqs.length === 0) return [];
+      const claimed = await store.db
+        .updateTable('reports')
+        .set((eb) => ({ claimedBy: worker, leaseUntil: until, attempts: eb('attempts', '+', 1) }))
+        .where('seq', 'in', seqs)
+        .returning(['id', 'seq'])
+        .execute();
+      return claimed.sort((a, b) => a.seq - b.seq).map((row) => row.id);
+    });
+  }
+
+  /** Extends `worker`'s lease on reports it still holds; returns those it still holds. */
+  async renewLease(worker: string, reportIds: string[], leaseMs: number): Promise<string[]> {
+    if (reportIds.length === 0) return [];
+    return this.transaction(async (store) => {
+      const until = new Date(Date.parse(await store.now()) + leaseMs).toISOString();
+      const rows = await store.db
+        .updateTable('reports')
+        .set({ leaseUntil: until })
+        .where('id', 'in', reportIds)
+        .where('claimedBy', '=', worker)
+        .where('doneAt', 'is', null)
+        .returning('id')
+        .execute();
+      return rows.map((row) => row.id);
+    });
+  }
+
+  /**
+   * Marks a report finished by `worker`. False when the worker no longer holds it (its lease expired and another
+   * worker took it over): the other worker's result stands.
+   */
+  async completeReport(reportId: string, worker: string): Promise<boolean> {
+    return this.transaction(async (store) => {
+      const values = { doneAt: await store.now(), doneBy: worker, reportId };
+      const result = await store.run('complete-report', values, (db, v) =>
+        db
+          .updateTable('reports')
+          .set({ doneAt: v.doneAt, doneBy: v.doneBy, leaseUntil: null })
+          .where('id', '=', v.reportId)
+          .where('claimedBy', '=', v.doneBy)
+          .where('doneAt', 'is', null),
+      );
+      return Number(result.numAffectedRows) > 0;
+    });
+  }
+
+  /** Gives reports back without finishing them (an interrupted worker), so others can claim them at once. */
+  async releaseReports(worker: string, reportIds: string[]): Promise<void> {
+    if (reportIds.length === 0) return;
+    await this.guard(() =>
+      this.db
+        .updateTable('reports')
+        .set({ claimedBy: null, leaseUntil: null })
+        .where('id', 'in', reportIds)
+        .where('claimedBy', '=', worker)
+        .where('doneAt', 'is', null)
+        .execute(),
+    );
+  }
+
+  // ── Analyst decisions ────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records an analyst's decision, merged over the previous one, and its audit entry, in one transaction. A change
+   * that changes nothing is not recorded. Sets the status to `qualified` or `not-illegal` (before the follow-up).
+   */
+  async setDecision(reportId: string, change: DecisionChange, analyst: string, at = new Date().toISOString()): Promise<Decision> {
+    if (!analyst.trim()) throw new VigieError('case-no-analyst', 'a decision needs the analyst\'s pseudonym.', ExitCode.usage);
+    if (change.verdict === 'illegal' && !change.category) {
+      throw new VigieError('case-no-category', 'an illegal verdict needs its category.', ExitCode.usage);
+    }
+    return this.transaction(async (store) => {
+      if (store.dialect === 'postgres') await sql`set local synchronous_commit = on`.execute(store.db);
+      await store.requireReport(reportId);
+      const before = await store.decision(reportId);
+      const verdict = change.verdict ?? before?.verdict;
+      const category: Category | undefined =
+        change.verdict === 'not-illegal' ? undefined : (change.category ?? before?.category);
+      const note = change.note ?? before?.note;
+      const after: Decision = {
+        ...(verdict ? { verdict } : {}),
+        ...(category ? { category } : {}),
+        ...(note !== undefined ? { note } : {}),
+        analyst,
+        decidedAt: at,
+        revision: (before?.revision ?? 0) + 1,
+      };
+      if (before && sameDecision(before, after)) return before;
+      const values = {
+        reportId,
+        verdict: after.verdict ?? null,
+        categoryScheme: after.category?.scheme ?? null,
+        categoryValue: after.category?.value ?? null,
+        categoryLabel: after.category?.label ?? null,
+        note: after.note ?? null,
+        analyst,
+        decidedAt: at,
+        revision: after.revision,
+      };
+      await store.db
+        .insertInto('decisions')
+        .values(values)
+        .onConflict((oc) => oc.column('reportId').doUpdateSet(values))
+        .execute();
+      await store.db
+        .insertInto('audit')
+        .values({
+          at,
+          actor: analyst,
+          action: before ? 'decision.change' : 'decision.set',
+          reportId,
+          before: before ? toJson(before) : null,
+          after: toJson(after),
+        })
+        .execute();
+      if (after.verdict) {
+        await store.db
+          .updateTable('reports')
+          .set({ status: after.verdict === 'illegal' ? 'qualified' : 'not-illegal' })
+          .where('id', '=', reportId)
+          .where('status', 'not in', ['notified', 'removed'])
+          .execute();
+      }
+      return after;
+    });
+  }
+
+  // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs a hot statement compiled once per case (statements.ts); `build` only places the values it is given. */
+  private run<V extends object, R>(
+    name: string,
+    values: V,
+    build: (db: Kysely<CaseDatabase>, values: V) => Compilable<R>,
+  ) {
+    return this.backend.statements.run(this.db, name, values, (marked) => build(this.db, marked));
+  }
+
+  protected override async guard<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      throw translateError(error, this.backend);
+    }
+  }
+
+  private async requireReport(reportId: string): Promise<void> {
+    const { rows } = await this.run('report-exists', { reportId }, (db, v) =>
+      db.selectFrom('reports').select('seq').where('id', '=', v.reportId),
+    );
+    if (rows.length === 0) this.unknownReport(reportId);
+  }
+
+  private async requireUrl(url: string): Promise<number> {
+    const { rows } = await this.run('url-id', { key: urlKey(url) }, (db, v) =>
+      db.selectFrom('urls').select('id').where('urlKey', '=', v.key),
+    );
+    return rows[0]?.id ?? this.unknownUrl(url);
+  }
+
+  private unknownReport(reportId: string): never {
+    throw new VigieError('case-unknown-report', `report ${reportId} is not in the case ${this.location}.`);
+  }
+
+  private unknownUrl(url: string): never {
+    throw new VigieError('case-unknown-url', `the URL ${url.slice(0, 200)} is not in the case ${this.location}.`);
+  }
+}
+
+/** `SET column = excluded.column` for each column: an upsert whose update takes the row being inserted. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function excluded(columns: string[]): (eb: any) => Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (eb: any) => Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)]));
+}
+
+function sameDecision(a: Decision, b: Decision): boolean {
+  return (
+    a.verdict === b.verdict &&
+    a.note === b.note &&
+    a.category?.scheme === b.category?.scheme &&
+    a.category?.value === b.category?.value &&
+    a.category?.label === b.category?.label
+  );
+}
+
+export function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}

@@ -1,0 +1,418 @@
+/**
+ * The case store's reads: the review queue, one report with everything known, the JSONL export (streamed in pages,
+ * so memory stays flat), and the grouped counts of the statistics (done by the database, not in JavaScript).
+ */
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Category } from '../../core/hashset.js';
+import type {
+  AuditEntry,
+  CaseReport,
+  CheckEntry,
+  CountDimension,
+  Decision,
+  DuplicateReport,
+  GroupCount,
+  NoticeEntry,
+  ReportStatus,
+  ReportSummary,
+} from './records.js';
+import type { CaseDatabase, ReportsTable } from './schema.js';
+
+export interface ListOptions {
+  /** Only reports with these statuses. */
+  status?: ReportStatus[];
+  /** `priority`: the review queue (highest first, then oldest); `reported`: by reception (default). */
+  sort?: 'priority' | 'reported';
+  limit?: number;
+  offset?: number;
+}
+
+/** Reports received in [from, to) (UTC ISO strings or dates `2026-01-01`). */
+export interface RangeOptions {
+  from?: string;
+  to?: string;
+}
+
+/** Counts of a whole case, for the end-of-batch summary. */
+export interface CaseTotals {
+  reports: number;
+  urls: number;
+  hosts: number;
+  media: number;
+  notices: number;
+  duplicates: number;
+  byStatus: GroupCount[];
+}
+
+function parse<T>(text: string | null): T | undefined {
+  return text === null ? undefined : (JSON.parse(text) as T);
+}
+
+function category(scheme: string | null, value: string | null, label: string | null): Category | undefined {
+  if (scheme === null || value === null) return undefined;
+  return label === null ? { scheme, value } : { scheme, value, label };
+}
+
+export class CaseQueries {
+  constructor(protected readonly db: Kysely<CaseDatabase>) {}
+
+  /** Driver errors become VigieErrors in the subclass that knows the backend. */
+  protected async guard<T>(body: () => Promise<T>): Promise<T> {
+    return body();
+  }
+
+  async decision(reportId: string): Promise<Decision | undefined> {
+    const row = await this.guard(() =>
+      this.db.selectFrom('decisions').selectAll().where('reportId', '=', reportId).executeTakeFirst(),
+    );
+    return row ? decisionOf(row) : undefined;
+  }
+
+  /** The review queue and other lists of reports. */
+  async listReports(options: ListOptions = {}): Promise<ReportSummary[]> {
+    let query = this.db
+      .selectFrom('reports as r')
+      .leftJoin('urls as u', 'u.id', 'r.urlId')
+      .leftJoin('qualifications as q', 'q.reportId', 'r.id')
+      .leftJoin('decisions as d', 'd.reportId', 'r.id')
+      .select([
+        'r.id',
+        'r.status',
+        'r.priority',
+        'r.source',
+        'r.reportedAt',
+        'r.urlInput',
+        'r.categoryClaimed',
+        'u.url',
+        'u.domain',
+        'q.categoryScheme as qScheme',
+        'q.categoryValue as qValue',
+        'q.categoryLabel as qLabel',
+        'd.categoryScheme as dScheme',
+        'd.categoryValue as dValue',
+        'd.categoryLabel as dLabel',
+      ]);
+    if (options.status && options.status.length > 0) query = query.where('r.status', 'in', options.status);
+    query =
+      options.sort === 'priority'
+        ? query.orderBy('r.priority', 'desc').orderBy('r.reportedAt').orderBy('r.seq')
+        : query.orderBy('r.reportedAt').orderBy('r.seq');
+    if (options.limit !== undefined) query = query.limit(options.limit);
+    if (options.offset !== undefined) query = query.offset(options.offset);
+    const rows = await this.guard(() => query.execute());
+    return rows.map((row) => {
+      const chosen = category(row.dScheme, row.dValue, row.dLabel) ?? category(row.qScheme, row.qValue, row.qLabel);
+      return {
+        id: row.id,
+        status: row.status as ReportStatus,
+        priority: row.priority,
+        source: row.source,
+        reportedAt: row.reportedAt,
+        url: row.url ?? row.urlInput,
+        ...(row.domain !== null ? { domain: row.domain } : {}),
+        ...(row.categoryClaimed !== null ? { categoryClaimed: row.categoryClaimed } : {}),
+        ...(chosen ? { category: chosen } : {}),
+      };
+    });
+  }
+
+  /** Everything known about one report; undefined when the case has no such report. */
+  async showReport(reportId: string): Promise<CaseReport | undefined> {
+    const rows = await this.guard(() => this.db.selectFrom('reports').selectAll().where('id', '=', reportId).execute());
+    return (await this.assemble(rows))[0];
+  }
+
+  /** Every report with everything known, in report order, read a page at a time. */
+  async *exportReports(pageSize = 200): AsyncGenerator<CaseReport> {
+    let after = 0;
+    while (true) {
+      const rows = await this.guard(() =>
+        this.db.selectFrom('reports').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute(),
+      );
+      if (rows.length === 0) return;
+      yield* await this.assemble(rows);
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  /** Reports whose ids were seen again, with the rows that repeated them (the first report is the one kept). */
+  async duplicates(): Promise<DuplicateReport[]> {
+    const rows = await this.guard(() =>
+      this.db.selectFrom('duplicateReports').selectAll().orderBy('seenAt').orderBy('batch').orderBy('line').execute(),
+    );
+    return rows.map((row) => ({
+      id: row.reportId,
+      batch: row.batch,
+      line: row.line,
+      input: JSON.parse(row.input),
+      seenAt: row.seenAt,
+    }));
+  }
+
+  /**
+   * A grouped count, largest first. Reports are counted once each (`notice-kind` counts notices), over the reports
+   * received in the range. `category` is the category in force as `scheme:value` (the analyst's, else the automatic
+   * one of an auto-qualified report); `verdict` is `illegal`, `not-illegal` or null (not decided); `country` and
+   * `provider` are those of the report's host.
+   */
+  async countBy(dimension: CountDimension, range: RangeOptions = {}): Promise<GroupCount[]> {
+    if (dimension === 'notice-kind') {
+      let query = this.db.selectFrom('notices').select(['kind as key', (eb) => eb.fn.countAll<number | string>().as('count')]);
+      if (range.from) query = query.where('createdAt', '>=', range.from);
+      if (range.to) query = query.where('createdAt', '<', range.to);
+      return this.grouped(query.groupBy('kind'));
+    }
+    const key = keyExpression(dimension);
+    let query = this.db
+      .selectFrom('reports as r')
+      .leftJoin('urls as u', 'u.id', 'r.urlId')
+      .leftJoin('hosts as h', 'h.name', 'u.host')
+      .leftJoin('qualifications as q', 'q.reportId', 'r.id')
+      .leftJoin('decisions as d', 'd.reportId', 'r.id')
+      .select([key.as('key'), (eb) => eb.fn.countAll<number | string>().as('count')]);
+    if (range.from) query = query.where('r.reportedAt', '>=', range.from);
+    if (range.to) query = query.where('r.reportedAt', '<', range.to);
+    return this.grouped(query.groupBy(key));
+  }
+
+  private async grouped(query: { execute(): Promise<{ key: string | null; count: number | string }[]> }): Promise<GroupCount[]> {
+    const rows = await this.guard(() => query.execute());
+    return rows
+      .map((row) => ({ key: row.key, count: Number(row.count) }))
+      .sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+  }
+
+  async totals(): Promise<CaseTotals> {
+    const count = async (table: 'reports' | 'urls' | 'hosts' | 'media' | 'notices' | 'duplicateReports') => {
+      const row = await this.guard(() =>
+        this.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow(),
+      );
+      return Number(row.count);
+    };
+    return {
+      reports: await count('reports'),
+      urls: await count('urls'),
+      hosts: await count('hosts'),
+      media: await count('media'),
+      notices: await count('notices'),
+      duplicates: await count('duplicateReports'),
+      byStatus: await this.countBy('status'),
+    };
+  }
+
+  /** Reports not yet finished by any worker (claimed or not). */
+  async workRemaining(): Promise<number> {
+    const row = await this.guard(() =>
+      this.db
+        .selectFrom('reports')
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .where('doneAt', 'is', null)
+        .executeTakeFirstOrThrow(),
+    );
+    return Number(row.count);
+  }
+
+  /** URLs some sent notice covers and no check has found removed yet (what `vigie recheck` visits). */
+  async urlsUnderNotice(): Promise<{ url: string; reportIds: string[]; firstNoticeAt: string }[]> {
+    const rows = await this.guard(() =>
+      this.db
+        .selectFrom('urls as u')
+        .innerJoin('reports as r', 'r.urlId', 'u.id')
+        .innerJoin('noticeReports as nr', 'nr.reportId', 'r.id')
+        .innerJoin('notices as n', 'n.id', 'nr.noticeId')
+        .select(['u.id', 'u.url', 'r.id as reportId', 'n.sentAt'])
+        .where('n.sentAt', 'is not', null)
+        .where('u.removedAt', 'is', null)
+        .orderBy('u.id')
+        .execute(),
+    );
+    const byUrl = new Map<number, { url: string; reportIds: string[]; firstNoticeAt: string }>();
+    for (const row of rows) {
+      const entry = byUrl.get(row.id) ?? { url: row.url, reportIds: [], firstNoticeAt: row.sentAt as string };
+      if (!entry.reportIds.includes(row.reportId)) entry.reportIds.push(row.reportId);
+      if ((row.sentAt as string) < entry.firstNoticeAt) entry.firstNoticeAt = row.sentAt as string;
+      byUrl.set(row.id, entry);
+    }
+    return [...byUrl.values()];
+  }
+
+  /** Reads everything related to a page of reports with one query per table. */
+  private async assemble(reports: Selectable<ReportsTable>[]): Promise<CaseReport[]> {
+    if (reports.length === 0) return [];
+    const ids = reports.map((row) => row.id);
+    const urlIds = reports.flatMap((row) => (row.urlId === null ? [] : [row.urlId]));
+    const db = this.db;
+    return this.guard(async () => {
+      const urls = urlIds.length ? await db.selectFrom('urls').selectAll().where('id', 'in', urlIds).execute() : [];
+      const hostNames = [...new Set(urls.flatMap((url) => (url.host === null ? [] : [url.host])))];
+      const hosts = hostNames.length ? await db.selectFrom('hosts').selectAll().where('name', 'in', hostNames).execute() : [];
+      const media = await db.selectFrom('media').selectAll().where('reportId', 'in', ids).orderBy('id').execute();
+      const qualifications = await db.selectFrom('qualifications').selectAll().where('reportId', 'in', ids).execute();
+      const decisions = await db.selectFrom('decisions').selectAll().where('reportId', 'in', ids).execute();
+      const notices = await db
+        .selectFrom('noticeReports as nr')
+        .innerJoin('notices as n', 'n.id', 'nr.noticeId')
+        .selectAll('n')
+        .select('nr.reportId')
+        .where('nr.reportId', 'in', ids)
+        .orderBy('n.createdAt')
+        .execute();
+      const noticeIds = [...new Set(notices.map((notice) => notice.id))];
+      const coverage = noticeIds.length
+        ? await db.selectFrom('noticeReports').selectAll().where('noticeId', 'in', noticeIds).execute()
+        : [];
+      const checks = urlIds.length
+        ? await db.selectFrom('checks').selectAll().where('urlId', 'in', urlIds).orderBy('checkedAt').execute()
+        : [];
+      const steps = await db.selectFrom('steps').selectAll().where('reportId', 'in', ids).orderBy('doneAt').execute();
+      const audit = await db.selectFrom('audit').selectAll().where('reportId', 'in', ids).orderBy('seq').execute();
+
+      const urlById = new Map(urls.map((url) => [url.id, url]));
+      const hostByName = new Map(hosts.map((host) => [host.name, host]));
+      return reports.map((row): CaseReport => {
+        const url = row.urlId === null ? undefined : urlById.get(row.urlId);
+        const host = url?.host ? hostByName.get(url.host) : undefined;
+        const qualification = qualifications.find((q) => q.reportId === row.id);
+        const decision = decisions.find((d) => d.reportId === row.id);
+        return {
+          report: {
+            id: row.id,
+            url: row.urlInput,
+            reportedAt: row.reportedAt,
+            source: row.source,
+            ...(row.categoryClaimed !== null ? { categoryClaimed: row.categoryClaimed } : {}),
+            ...(row.reporterIp !== null ? { ip: row.reporterIp } : {}),
+            ...(row.mediaPath !== null ? { media: row.mediaPath } : {}),
+            ...(row.hashesGiven !== null ? { hashes: parse(row.hashesGiven) } : {}),
+            ...(row.reporterEmail !== null ? { reporterEmail: row.reporterEmail } : {}),
+            batch: row.batch,
+            line: row.line,
+            ...(row.extra !== null ? { extra: parse(row.extra) } : {}),
+            status: row.status as ReportStatus,
+            priority: row.priority,
+            storedAt: row.storedAt,
+            ...(row.doneAt !== null ? { doneAt: row.doneAt } : {}),
+            ...(row.error !== null ? { error: parse(row.error) } : {}),
+          },
+          ...(url
+            ? {
+                url: {
+                  url: url.url,
+                  ...(url.host !== null ? { host: url.host } : {}),
+                  ...(url.domain !== null ? { domain: url.domain } : {}),
+                  ...(url.tld !== null ? { tld: url.tld } : {}),
+                  flags: JSON.parse(url.flags),
+                  ...(url.resolution !== null
+                    ? {
+                        resolution: parse(url.resolution),
+                        resolutionProvenance: { producer: url.resolvedBy ?? '', observedAt: url.resolvedAt ?? '' },
+                      }
+                    : {}),
+                  ...(url.removedAt !== null ? { removedAt: url.removedAt } : {}),
+                },
+              }
+            : {}),
+          ...(host
+            ? { hosting: { info: JSON.parse(host.info), provenance: { producer: host.producer, observedAt: host.observedAt } } }
+            : {}),
+          media: media
+            .filter((item) => item.reportId === row.id)
+            .map((item) => ({
+              path: item.path,
+              hashRecord: JSON.parse(item.hashRecord),
+              ...(item.matchRecord !== null ? { matchRecord: JSON.parse(item.matchRecord) } : {}),
+              provenance: { producer: item.producer, observedAt: item.observedAt },
+              ...(item.matchProducer !== null
+                ? { matchProvenance: { producer: item.matchProducer, observedAt: item.matchedAt ?? '' } }
+                : {}),
+            })),
+          ...(qualification
+            ? {
+                qualification: {
+                  ...JSON.parse(qualification.record),
+                  provenance: { producer: qualification.producer, observedAt: qualification.observedAt },
+                },
+              }
+            : {}),
+          ...(decision ? { decision: decisionOf(decision) } : {}),
+          notices: notices
+            .filter((notice) => notice.reportId === row.id)
+            .map(
+              (notice): NoticeEntry => ({
+                id: notice.id,
+                kind: notice.kind,
+                status: notice.status,
+                recipient: notice.recipient,
+                reportIds: coverage.filter((c) => c.noticeId === notice.id).map((c) => c.reportId).sort(),
+                files: JSON.parse(notice.files),
+                record: JSON.parse(notice.record),
+                createdAt: notice.createdAt,
+                ...(notice.sentAt !== null ? { sentAt: notice.sentAt } : {}),
+                producer: notice.producer,
+              }),
+            ),
+          checks: checks
+            .filter((check) => check.urlId === row.urlId)
+            .map(
+              (check): CheckEntry => ({
+                url: url?.url ?? '',
+                checkedAt: check.checkedAt,
+                outcome: check.outcome as CheckEntry['outcome'],
+                evidence: JSON.parse(check.evidence),
+                producer: check.producer,
+              }),
+            ),
+          steps: steps
+            .filter((step) => step.reportId === row.id)
+            .map((step) => ({ step: step.step, doneAt: step.doneAt, producer: step.producer })),
+          audit: audit
+            .filter((entry) => entry.reportId === row.id)
+            .map(
+              (entry): AuditEntry => ({
+                seq: entry.seq,
+                at: entry.at,
+                actor: entry.actor,
+                action: entry.action,
+                reportId: entry.reportId,
+                before: parse(entry.before) ?? null,
+                after: parse(entry.after) ?? null,
+              }),
+            ),
+        };
+      });
+    });
+  }
+}
+
+function decisionOf(row: Selectable<CaseDatabase['decisions']>): Decision {
+  const chosen = category(row.categoryScheme, row.categoryValue, row.categoryLabel);
+  return {
+    ...(row.verdict !== null ? { verdict: row.verdict as Decision['verdict'] } : {}),
+    ...(chosen ? { category: chosen } : {}),
+    ...(row.note !== null ? { note: row.note } : {}),
+    analyst: row.analyst,
+    decidedAt: row.decidedAt,
+    revision: row.revision,
+  };
+}
+
+/** The SQL expression a dimension groups on (the same text for SQLite and PostgreSQL). */
+function keyExpression(dimension: Exclude<CountDimension, 'notice-kind'>): RawBuilder<string | null> {
+  const expressions: Record<typeof dimension, RawBuilder<string | null>> = {
+    status: sql`r.status`,
+    category: sql`case
+      when d."categoryValue" is not null then d."categoryScheme" || ':' || d."categoryValue"
+      when q.status = 'auto-qualified' and q."categoryValue" is not null then q."categoryScheme" || ':' || q."categoryValue"
+      end`,
+    verdict: sql`case
+      when d.verdict is not null then d.verdict
+      when q.status = 'auto-qualified' then 'illegal'
+      end`,
+    source: sql`r.source`,
+    month: sql`substr(r."reportedAt", 1, 7)`,
+    country: sql`h.country`,
+    tld: sql`u.tld`,
+    provider: sql`h.provider`,
+  };
+  return expressions[dimension];
+}
