@@ -39,6 +39,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/geo.js').then((module) => module.registerGeo),
   },
   {
+    name: 'report',
+    summary: 'the outcome of every report of a case, or the yearly figures as an HTML report with charts',
+    load: () => import('./commands/report.js').then((module) => module.registerReport),
+  },
+  {
     name: 'doctor',
     summary: 'check the tools and databases this machine provides',
     load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),

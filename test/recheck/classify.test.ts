@@ -28,7 +28,7 @@ describe('classifyRecheck', () => {
     ['503', record([{ status: 503 }]), {}, 'unreachable', 'unreachable'],
     [
       'NXDOMAIN in the DNS records',
-      record([], { dns: { name: 'host.example', cnameChain: [], addresses: [], zone: 'host.example', ns: [], mx: [], error: { code: 'nxdomain', message: 'NXDOMAIN' } } }),
+      record([], { dns: { name: 'host.example', cnameChain: [], addresses: [], zone: 'host.example', ns: [], mx: [], error: { code: 'dns-nxdomain', message: 'NXDOMAIN' } } }),
       {},
       'removed',
       'dns-name-gone',

@@ -68,8 +68,8 @@ export function removalPagePatterns(): RegExp[] {
  */
 export function classifyRecheck(record: ResolutionRecord, options: ClassifyOptions = {}): RecheckVerdict {
   const final: Hop | undefined = record.hops.at(-1);
-  const dnsError = record.dns?.error?.code ?? (final?.error?.code.startsWith('dns-') ? final.error.code.slice(4) : undefined);
-  if (dnsError === 'nxdomain') return { state: 'removed', evidence: 'dns-name-gone', detail: `${record.dns?.name ?? record.host?.ascii ?? ''}: NXDOMAIN` };
+  const dnsError = record.dns?.error?.code ?? final?.error?.code;
+  if (dnsError === 'dns-nxdomain') return { state: 'removed', evidence: 'dns-name-gone', detail: `${record.dns?.name ?? record.host?.ascii ?? ''}: NXDOMAIN` };
   const status = final?.status;
   const finalUrl = record.finalUrl ?? final?.url ?? record.url ?? record.input;
   if (status !== undefined && GONE.has(status)) return { state: 'removed', evidence: `http-${status}`, detail: `${status} at ${finalUrl}`, status };

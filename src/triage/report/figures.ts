@@ -1,3 +1,5 @@
+import type { RemovalCounts } from '../store/records.js';
+
 /**
  * The figures of a hotline's yearly report (issue 15), as counted by the case store's grouped queries: the contract
  * between the store (which counts, in SQL) and the renderers (HTML charts, tables). Every count is of the period's
@@ -33,27 +35,11 @@ export interface ReportFigures {
   /** Notices drafted or sent, by kind (`host`, `registrar`, `pharos`, `iccam`…). */
   noticesByKind: CountRow[];
   /** Time to removal of the URLs put under notice in the period. */
-  removal: RemovalFigures;
+  removal: RemovalCounts;
 }
 
 export interface CountRow {
   /** What is counted: a category code, a source, a month, a country code, a TLD, a provider name, a notice kind. */
   key: string;
   count: number;
-}
-
-/** Time to removal, from the report's reception to the first check that found the content gone. */
-export interface RemovalFigures {
-  /** URLs put under notice. */
-  underNotice: number;
-  /** Of those, confirmed removed. */
-  removed: number;
-  /** Removed the day they were reported (within 24 hours). */
-  sameDay: number;
-  /** Removed within 3 days (includes `sameDay`). */
-  within3Days: number;
-  /** Removed within 7 days (includes `within3Days`). */
-  within7Days: number;
-  /** Median hours from reception to removal over the removed URLs; absent when none was removed. */
-  medianHours?: number;
 }
