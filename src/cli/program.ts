@@ -49,19 +49,24 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/geo.js').then((module) => module.registerGeo),
   },
   {
-    name: 'doctor',
-    summary: 'check the tools and databases this machine provides',
-    load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),
-  },
-  {
     name: 'notice',
     summary: 'draft notices: host takedown, registrar, PHAROS report, INHOPE/ICCAM referral',
     load: () => import('./commands/notice/index.js').then((module) => module.registerNotice),
   },
   {
+    name: 'report',
+    summary: 'the outcome of every report of a case, or the yearly figures as an HTML report with charts',
+    load: () => import('./commands/report.js').then((module) => module.registerReport),
+  },
+  {
     name: 'config',
     summary: 'the effective configuration and where each value comes from',
     load: () => import('./commands/config.js').then((module) => module.registerConfig),
+  },
+  {
+    name: 'doctor',
+    summary: 'check the tools and databases this machine provides',
+    load: () => import('./commands/doctor.js').then((module) => module.registerDoctor),
   },
 ];
 

@@ -33,3 +33,8 @@ export {
 export * from './store/index.js';
 export { caseView, contentWithheld, parseCategory, reviewLines } from './view.js';
 export { createDrafter, readNotifier, reportCase, type DraftOptions } from './drafts.js';
+// Follow-up and statistics (issue 15): the yearly figures from grouped queries, the HTML report, re-check verdicts.
+export { collectFigures, outcomeRow, type CollectOptions, type ReportOutcomeRow } from './report/collect.js';
+export type { CountRow, ReportFigures } from './report/figures.js';
+export { renderReportHtml, type HtmlReportOptions, type ReportLanguage } from './report/html.js';
+export { classifyRecheck, type ClassifyOptions, type MediaValidators, type RecheckVerdict } from './recheck/classify.js';

@@ -12,8 +12,9 @@ import type { MatchRecord } from '../../core/match.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
 import type { ErrorInfo } from '../../core/errors.js';
 import { inTransaction, translateError, type Backend, type Dialect } from './backend.js';
-import { CaseQueries } from './queries.js';
+import { CaseQueries, type RangeOptions } from './queries.js';
 import type {
+  RemovalCounts,
   AddOutcome,
   CheckEntry,
   ClaimOptions,
@@ -80,6 +81,46 @@ export class CaseStore extends CaseQueries {
     const { rows } = await sql<{ now: string }>`select to_char(clock_timestamp() at time zone 'UTC',
       'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`.execute(this.db);
     return rows[0].now;
+  }
+
+  /**
+   * Time to removal of the URLs under a sent notice, counted by the database: for each such URL (reported in the
+   * range), the hours from its first report's reception to the first check that found it removed, bucketed.
+   */
+  async removalCounts(range: RangeOptions = {}): Promise<RemovalCounts> {
+    const hours =
+      this.dialect === 'sqlite'
+        ? sql`(julianday(t."removedAt") - julianday(t."firstReportedAt")) * 24`
+        : sql`extract(epoch from (t."removedAt"::timestamptz - t."firstReportedAt"::timestamptz)) / 3600`;
+    const from = range.from ?? '';
+    const to = range.to ?? '9999';
+    const underNotice = sql`(select u.id, u."removedAt", min(r."reportedAt") as "firstReportedAt"
+      from urls u join reports r on r."urlId" = u.id join "noticeReports" nr on nr."reportId" = r.id
+      join notices n on n.id = nr."noticeId"
+      where n."sentAt" is not null and r."reportedAt" >= ${from} and r."reportedAt" < ${to}
+      group by u.id, u."removedAt") t`;
+    const { rows } = await this.guard(() =>
+      sql<Record<'underNotice' | 'removed' | 'sameDay' | 'within3Days' | 'within7Days', number | string | null>>`select
+        count(*) as "underNotice", count(t."removedAt") as "removed",
+        sum(case when t."removedAt" is not null and ${hours} <= 24 then 1 else 0 end) as "sameDay",
+        sum(case when t."removedAt" is not null and ${hours} <= 72 then 1 else 0 end) as "within3Days",
+        sum(case when t."removedAt" is not null and ${hours} <= 168 then 1 else 0 end) as "within7Days"
+        from ${underNotice}`.execute(this.db),
+    );
+    const counts = Object.fromEntries(Object.entries(rows[0]).map(([key, value]) => [key, Number(value ?? 0)])) as Record<
+      keyof (typeof rows)[0],
+      number
+    >;
+    // The median: the middle removed URL in order of hours (the lower middle for an even count), one row read.
+    let medianHours: number | undefined;
+    if (counts.removed > 0) {
+      const middle = await this.guard(() =>
+        sql<{ hours: number | string }>`select ${hours} as hours from ${underNotice} where t."removedAt" is not null
+          order by 1 limit 1 offset ${Math.floor((counts.removed - 1) / 2)}`.execute(this.db),
+      );
+      medianHours = Math.round(Number(middle.rows[0].hours) * 10) / 10;
+    }
+    return { ...counts, ...(medianHours === undefined ? {} : { medianHours }) };
   }
 
   // ── Reports ──────────────────────────────────────────────────────────────────────────────────────────────────

@@ -155,7 +155,7 @@ export class CaseQueries {
    * one of an auto-qualified report); `verdict` is `illegal`, `not-illegal` or null (not decided); `country` and
    * `provider` are those of the report's host.
    */
-  async countBy(dimension: CountDimension, range: RangeOptions = {}): Promise<GroupCount[]> {
+  async countBy(dimension: CountDimension, range: RangeOptions & { illegalOnly?: boolean } = {}): Promise<GroupCount[]> {
     if (dimension === 'notice-kind') {
       let query = this.db.selectFrom('notices').select(['kind as key', (eb) => eb.fn.countAll<number | string>().as('count')]);
       if (range.from) query = query.where('createdAt', '>=', range.from);
@@ -172,6 +172,7 @@ export class CaseQueries {
       .select([key.as('key'), (eb) => eb.fn.countAll<number | string>().as('count')]);
     if (range.from) query = query.where('r.reportedAt', '>=', range.from);
     if (range.to) query = query.where('r.reportedAt', '<', range.to);
+    if (range.illegalOnly) query = query.where(keyExpression('verdict'), '=', 'illegal');
     return this.grouped(query.groupBy(key));
   }
 

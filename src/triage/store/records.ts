@@ -264,3 +264,22 @@ export interface ClaimOptions {
   /** How long the claim holds without renewal; past it another worker takes the reports over. */
   leaseMs: number;
 }
+
+/**
+ * Time to removal of the URLs under a sent notice, from their first report's reception to the first check that found
+ * them removed (`removalCounts`).
+ */
+export interface RemovalCounts {
+  /** URLs put under notice. */
+  underNotice: number;
+  /** Of those, confirmed removed. */
+  removed: number;
+  /** Removed the day they were reported (within 24 hours). */
+  sameDay: number;
+  /** Removed within 3 days (includes `sameDay`). */
+  within3Days: number;
+  /** Removed within 7 days (includes `within3Days`). */
+  within7Days: number;
+  /** Median hours from reception to removal over the removed URLs; absent when none was removed. */
+  medianHours?: number;
+}
