@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { isQuiet } from '../output.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { MediaHasher } from '../../core/media-hasher.js';
 import type { HashRecord } from '../../core/records.js';
@@ -148,7 +149,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           onProblem: (problem) =>
             process.stderr.write(`vigie: ${problem.file} line ${problem.line}${problem.id ? ` (${problem.id})` : ''}: ${problem.error.message}\n`),
           onProgress: (event) => {
-            if (event.stage !== 'processing' || !event.total) return;
+            if (event.stage !== 'processing' || !event.total || isQuiet()) return;
             if (tty) {
               bar ??= createProgress('triage', event.total);
               if (event.done > 0) bar.tick();

@@ -3,6 +3,7 @@
  * imports, so the CLI does not load either until a command opens a case), checks that the database is a case this
  * Vigie can read before changing anything, applies the migrations, and turns driver errors into VigieErrors.
  */
+import { closeSync, openSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { ExitCode, VigieError } from '../../core/errors.js';
@@ -79,6 +80,8 @@ async function openSqlite(path: string, options: OpenOptions): Promise<Backend> 
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
   let database;
   try {
+    // A case holds evidence: the file is created 0600 (SQLite gives its -wal and -shm files the same mode).
+    if (size < 0) closeSync(openSync(path, 'wx', 0o600));
     database = new Database(path, { timeout: busyTimeoutMs });
     // WAL is a property of the file, set when the file is created (an existing case already has it).
     if (size <= 0) database.pragma('journal_mode = WAL');
