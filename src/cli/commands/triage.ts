@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isQuiet } from '../output.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
+import type { MediaHasher } from '../../core/media-hasher.js';
 import type { HashRecord } from '../../core/records.js';
-import { Hasher } from '../../hashing/index.js';
+import { hashFile } from '../../hashing/index.js';
 import { loadHashSet } from '../../hashsets/index.js';
 import { Matcher } from '../../matching/index.js';
 import { createHostingLookup, geoIpPathsFromEnvironment, Resolver } from '../../net/index.js';
@@ -27,6 +28,19 @@ function parseServerMap(entries: string[]): Record<string, string> {
     map[entry.slice(0, at)] = entry.slice(at + 1);
   }
   return map;
+}
+
+/** Hashes one file at a time in this thread (the media of a batch are few beside its URLs). */
+function fileHasher(): MediaHasher {
+  return {
+    async *hashFiles(paths, { algorithms }) {
+      for await (const path of paths) yield await hashFile(path, { algorithms });
+    },
+    async hashBytes(): Promise<HashRecord> {
+      throw new Error('hashing bytes is not used by triage');
+    },
+    async close() {},
+  };
 }
 
 const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
@@ -106,9 +120,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         const resolveOptions = { dns: { resolver: options.resolver }, timeoutMs: options.timeout, perHost: options.perHost };
         const dnsOnly = options.offline ? undefined : new Resolver({ ...resolveOptions, http: false });
         const full = options.offline ? undefined : new Resolver(resolveOptions);
-        // One long-lived hasher for the batch: its worker threads start on the first media and serve every report.
-        const hasher = matcher ? new Hasher() : undefined;
-        if (hasher) closers.push(() => hasher.close());
+        const hasher = matcher ? fileHasher() : undefined;
         const draftsDir = options.notifier ? (options.drafts ?? (isPostgres(options.case) ? 'vigie-drafts' : `${options.case}.drafts`)) : undefined;
         const draft = draftsDir
           ? await createDrafter({ notifier: readNotifier(options.notifier), dir: draftsDir, rulesPath: options.rules, producer: `vigie ${version}` })
