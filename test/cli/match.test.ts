@@ -67,8 +67,11 @@ describe('vigie match on samples/', () => {
     }
     expect(distances('tiles.png')).toEqual([]);
     expect(records.get('notes.txt')).toMatchObject({ error: { code: 'not-comparable' } });
-    // The notices' sample files (case-example.yaml, notices/*.jsonl) are not media either: errors, like notes.txt.
-    const notMedia = ['notes.txt', 'case-example.yaml', 'resolve.jsonl', 'geo.jsonl', 'match.jsonl'];
+    // The notices' and triage's sample files are not media either: errors, like notes.txt.
+    const notMedia = [
+      'notes.txt', 'case-example.yaml', 'resolve.jsonl', 'geo.jsonl', 'match.jsonl', 'notifier.json', 'reports.csv',
+      'reports-known.vhs', 'reports-known.vhs.manifest.json',
+    ];
     for (const name of notMedia) expect(records.get(name), name).toMatchObject({ error: { code: 'not-comparable' } });
     expect(result.stderr).toContain(`vigie: ${19 + notMedia.length} inputs, 10 matched, 9 unmatched, ${notMedia.length} errors`);
   });
