@@ -112,9 +112,11 @@ describe.skipIf(!dnsmasq)('vigie triage against local DNS, HTTP, RDAP and WHOIS 
     const caseFile = join(dir, 'killed.sqlite');
     const before = web.requests.length;
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/vigie.js'), ...common, '--case', caseFile, '--allow-private', '--lease', '2000', '-j', '4'], { stdio: 'ignore' });
+    // Listened to at once: a run that ends before the kill must not be waited for forever.
+    const closed = new Promise((resolve) => child.on('close', resolve));
     await new Promise((resolve) => setTimeout(resolve, 3000));
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
+    await closed;
     const rerun = await runVigie([...common, '--case', caseFile, '--allow-private', '--lease', '2000', '-j', '4']);
     expect(rerun.code).toBe(0);
     // URLs in flight at the kill (at most -j of them) may be asked twice; nothing finished is asked again.

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { interruptedRunExitCode } from '../interrupt.js';
 import { isQuiet } from '../output.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { MediaHasher } from '../../core/media-hasher.js';
@@ -117,7 +118,12 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           rateLimitMs: options.rateLimit,
         });
         closers.push(() => lookup.close());
-        const resolveOptions = { dns: { resolver: options.resolver }, timeoutMs: options.timeout, perHost: options.perHost };
+        const resolveOptions = {
+          dns: { resolver: options.resolver },
+          timeoutMs: options.timeout,
+          perHost: options.perHost,
+          allowPrivate: options.allowPrivate === true,
+        };
         const dnsOnly = options.offline ? undefined : new Resolver({ ...resolveOptions, http: false });
         const full = options.offline ? undefined : new Resolver(resolveOptions);
         const hasher = matcher ? fileHasher() : undefined;
@@ -161,7 +167,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         });
         bar?.done();
         process.stdout.write(formatSummary(summary, options.case, draftsDir));
-        if (summary.interrupted) process.exitCode = 130;
+        if (summary.interrupted) process.exitCode = interruptedRunExitCode() ?? ExitCode.interruptedInt;
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

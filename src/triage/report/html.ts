@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { VigieError } from '../../core/errors.js';
+import { ExitCode, VigieError } from '../../core/errors.js';
 import { barChartSvg, type Bar } from './charts.js';
 import type { CountRow, ReportFigures } from './figures.js';
 
@@ -195,7 +195,7 @@ function periodText(period: ReportFigures['period'], labels: Labels): string {
 function loadLabels(lang: ReportLanguage): Labels {
   const all = readJson('labels.json') as Record<string, Labels>;
   const labels = all[lang];
-  if (!labels) throw new VigieError('usage', `no report labels for language "${lang}" (known: fr, en)`, 2);
+  if (!labels) throw new VigieError('usage', `no report labels for language "${lang}" (known: fr, en)`, ExitCode.usage);
   return labels;
 }
 
