@@ -422,8 +422,7 @@ class Run {
     const given = state.report.hashes;
     if (given && Object.keys(given).length > 0 && !known.has('(hashes given)')) {
       const record: HashRecord = { path: '(hashes given)', hashes: given } as HashRecord;
-      await this.store.recordMedia(id, { path: record.path, hashRecord: record }, this.provenance('hash'));
-      await this.recordMatch(id, record.path, match(record));
+      await this.recordHashed(id, record.path, record, match(record));
     }
     const media = state.report.media;
     if (!media || !hasher || known.has(media)) return;
@@ -437,13 +436,20 @@ class Run {
     }
     if (!record) throw Object.assign(new Error(`media ${media}: not hashed`), { code: 'media-not-hashed' });
     if ('error' in record) throw Object.assign(new Error(`media ${media}: ${record.error.message}`), { code: record.error.code });
-    await this.store.recordMedia(id, { path: media, hashRecord: { ...record, path: media } }, this.provenance('hash'));
-    await this.recordMatch(id, media, match({ ...record, path: media }));
+    const stored = { ...record, path: media };
+    await this.recordHashed(id, media, stored, match(stored));
   }
 
-  private async recordMatch(id: string, path: string, output: MatchOutput): Promise<void> {
+  /**
+   * A media's hash and its match, committed together: a kill between the two must not leave a hashed file whose
+   * match a resumed run would never make (the file counts as done once its hash is stored).
+   */
+  private async recordHashed(id: string, path: string, record: HashRecord, output: MatchOutput): Promise<void> {
     if ('error' in output) throw Object.assign(new Error(`${path}: ${output.error.message}`), { code: output.error.code });
-    await this.store.recordMatches(id, path, output as MatchRecord, this.provenance('match'));
+    await this.store.transaction(async (tx) => {
+      await tx.recordMedia(id, { path, hashRecord: record }, this.provenance('hash'));
+      await tx.recordMatches(id, path, output as MatchRecord, this.provenance('match'));
+    });
   }
 
   private async qualifyStep(state: CaseReport, facts: UrlFacts): Promise<void> {
