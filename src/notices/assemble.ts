@@ -3,7 +3,6 @@
  * recipient go in it), in the order the decisions came. Ids and references depend only on the input, so the same case
  * gives the same notices; `now` fixes the creation time.
  */
-import { readFileSync } from 'node:fs';
 import { ExitCode, VigieError } from '../core/errors.js';
 import {
   deriveNoticeId,
@@ -17,11 +16,9 @@ import {
   type Recipient,
 } from '../core/notice.js';
 import { CaseInputError, missingCaseFields, type CaseInput, type CaseTarget } from './case-input.js';
+import { VIGIE_VERSION } from '../core/producer.js';
 import { BLOCKING_FLAGS, type RoutedNotice, type RoutingContext, type TargetRouting } from './routing.js';
 
-const { version: GENERATOR_VERSION } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 const CHANNEL: Record<NoticeKind, NoticeChannel> = { host: 'email', registrar: 'email', pharos: 'webform', iccam: 'iccam' };
 const REFERENCE_CODE: Record<NoticeKind, string> = { host: 'H', registrar: 'R', pharos: 'P', iccam: 'I' };
@@ -162,7 +159,7 @@ function buildNotice(
       flags,
       rulesSource: context.rules.source,
     },
-    generator: { name: 'vigie', version: GENERATOR_VERSION },
+    generator: { name: 'vigie', version: VIGIE_VERSION },
   };
   if (!classificationOnly && description !== undefined) notice.description = description;
   if (group.kind === 'iccam') notice.externalRefs.inhopeHotline = group.recipient.name;

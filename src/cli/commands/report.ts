@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { TOOL } from '../../core/producer.js';
 import { writeFileAtomic } from '../../core/atomic.js';
 import { isoNow } from '../../core/clock.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { collectFigures, openCaseStore, outcomeRow, renderReportHtml, type ReportOutcomeRow } from '../../triage/index.js';
 import { createRecordWriter, resolveFormat, type Column } from '../output.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const OUTCOME_KEYS: (keyof ReportOutcomeRow)[] = [
   'id', 'reportedAt', 'source', 'url', 'domain', 'tld', 'hostingCountry', 'hostingProvider', 'status', 'verdict',
@@ -60,7 +59,7 @@ Exit codes: 0 done, 2 usage error, 3 the case cannot be read.`,
           const figures = await collectFigures(store, {
             range,
             caseName: store.location,
-            producer: `vigie ${version}`,
+            producer: TOOL,
             observedAt: isoNow(),
           });
           const html = await renderReportHtml(figures, { lang: options.lang, top: options.top });

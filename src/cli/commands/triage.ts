@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { TOOL } from '../../core/producer.js';
 import { interruptedRunExitCode } from '../interrupt.js';
 import { isQuiet } from '../output.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
@@ -15,7 +15,6 @@ import { createDrafter, DEFAULT_LEASE_MS, openCaseStore, readNotifier, parseColu
 import { parsePositiveInteger } from '../inputs.js';
 import { createProgress } from '../progress.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -95,7 +94,7 @@ Exit codes: 0 done, 2 usage error, 3 a report file or the case cannot be read, 4
 PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).`,
     )
     .action(async (files: string[], options) => {
-      const store = await openCaseStore(options.case, { producer: `vigie ${version}` });
+      const store = await openCaseStore(options.case, { producer: TOOL });
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -129,7 +128,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         const hasher = matcher ? fileHasher() : undefined;
         const draftsDir = options.notifier ? (options.drafts ?? (isPostgres(options.case) ? 'vigie-drafts' : `${options.case}.drafts`)) : undefined;
         const draft = draftsDir
-          ? await createDrafter({ notifier: readNotifier(options.notifier), dir: draftsDir, rulesPath: options.rules, producer: `vigie ${version}` })
+          ? await createDrafter({ notifier: readNotifier(options.notifier), dir: draftsDir, rulesPath: options.rules, producer: TOOL })
           : undefined;
         const tty = process.stderr.isTTY === true;
         let bar: ReturnType<typeof createProgress> | undefined;
@@ -150,7 +149,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           worker: options.worker ?? `${hostname()}:${process.pid}`,
           jobs: options.jobs,
           leaseMs: options.lease,
-          producer: `vigie ${version}`,
+          producer: TOOL,
           signal: controller.signal,
           onProblem: (problem) =>
             process.stderr.write(`vigie: ${problem.file} line ${problem.line}${problem.id ? ` (${problem.id})` : ''}: ${problem.error.message}\n`),
