@@ -608,7 +608,7 @@ async function readRecords(files: CaseSourceFiles, shown: CaseSourceFiles, issue
     files.geo ? readJsonLines<HostingInfo>(files.geo, shown.geo!, 'geo', isHostingInfo, issues) : [],
     files.match ? readJsonLines<MatchRecord>(files.match, shown.match!, 'match', isMatchRecord, issues) : [],
   ]);
-  return { resolutions, hosting, matches };
+  return { resolutions, hosting, matches: matches.map(({ record, where }) => ({ record: fromVigie01Match(record), where })) };
 }
 
 /** Records of a JSON Lines file; records carrying `error` (a failed lookup) are skipped, as their tools reported them. */
@@ -656,11 +656,38 @@ async function readJsonLines<T>(
   return records;
 }
 
-const isResolutionRecord = (v: Record<string, unknown>) => typeof v.input === 'string' && Array.isArray(v.hops) && typeof v.resolvedAt === 'string';
+// `resolvedAt` is how vigie 0.1 named `observedAt`.
+const isResolutionRecord = (v: Record<string, unknown>) =>
+  typeof v.input === 'string' && Array.isArray(v.hops) && (typeof v.observedAt === 'string' || typeof v.resolvedAt === 'string');
 const isHostingInfo = (v: Record<string, unknown>) =>
   typeof v.target === 'string' && Array.isArray(v.addresses) && Array.isArray(v.abuseContacts) && Array.isArray(v.disagreements);
 const isMatchRecord = (v: Record<string, unknown>) =>
   typeof v.path === 'string' && ('error' in v || (typeof v.hashes === 'object' && Array.isArray(v.matches)));
+
+/** A match entry as vigie 0.1 wrote it: the category as a bare value beside its scheme. */
+interface Vigie01Match {
+  category?: unknown;
+  scheme?: unknown;
+}
+
+/**
+ * A `vigie match` record of vigie 0.1 (`pdq_quality`, each match's category a string beside `scheme`) read as the
+ * current shape, so that a list match's category reaches the notice as `scheme:value` and not as `undefined:undefined`.
+ */
+function fromVigie01Match(record: MatchRecord): MatchRecord {
+  const old = record as MatchRecord & { pdq_quality?: number };
+  if (old.pdq_quality === undefined && !record.matches.some((m) => typeof m.category === 'string')) return record;
+  const { pdq_quality: pdqQuality, ...rest } = old;
+  return {
+    ...rest,
+    ...(pdqQuality !== undefined && rest.pdqQuality === undefined ? { pdqQuality } : {}),
+    matches: record.matches.map((match) => {
+      const { category, scheme, ...fields } = match as typeof match & Vigie01Match;
+      if (typeof category !== 'string') return match;
+      return typeof scheme === 'string' ? { ...fields, category: { scheme, value: category } } : fields;
+    }),
+  };
+}
 
 /**
  * What the case lacks for notices to be drafted, each with its path (`caseRef`, `notifier.contactEmail`,

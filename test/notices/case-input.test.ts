@@ -200,6 +200,26 @@ describe('case input: joins to vigie resolve, geo and match records', () => {
     );
   });
 
+  it('records of the current vigie resolve (observedAt) and of vigie 0.1 (resolvedAt, string match categories) are both read', async () => {
+    const record = { input: 'https://a.example/x', url: 'https://a.example/x', flags: [], hops: [] };
+    const current = join(dir, 'current-resolve.jsonl');
+    await writeFile(current, `${JSON.stringify({ ...record, observedAt: '2026-11-30T10:00:00Z' })}\n`);
+    const old = join(dir, 'old-resolve.jsonl');
+    await writeFile(old, `${JSON.stringify({ ...record, resolvedAt: '2026-11-30T10:00:00Z' })}\n`);
+    for (const resolve of [current, old]) {
+      const input = await loadCaseFromFiles({ files: { resolve }, overrides: { category: 'csam' } });
+      expect(input.targets.map((t) => [t.url, t.observedAt])).toEqual([['https://a.example/x', '2026-11-30T10:00:00Z']]);
+    }
+    const match = join(dir, 'old-match.jsonl');
+    const oldMatch = {
+      path: 'x.png', media: 'image', hashes: { sha256: 'ab'.repeat(32) }, pdq_quality: 90,
+      matches: [{ set: 's', entry: 'ab'.repeat(32), signal: 'sha256', distance: 0, category: '1', scheme: 'vics-us', source: 'l' }],
+    };
+    await writeFile(match, `${JSON.stringify(oldMatch)}\n`);
+    const input = await loadCaseFromFiles({ files: { resolve: current, match }, overrides: { category: 'csam' } });
+    expect(input.items[0]!.hashListMatches).toEqual([{ set: 's', entry: 'ab'.repeat(32), signal: 'sha256', distance: 0, category: 'vics-us:1', source: 'l' }]);
+  });
+
   it('a line of a JSON Lines file that is not a record is reported with file:line', async () => {
     const resolve = join(dir, 'bad-resolve.jsonl');
     await writeFile(resolve, '{"input":"x","hops":[],"resolvedAt":"2026-11-30T10:00:00Z","url":"https://a.example/"}\nnot json\n{"hello":1}\n');
