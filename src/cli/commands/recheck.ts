@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { TOOL } from '../../core/producer.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
@@ -74,13 +75,18 @@ Exit codes: 0 everything under notice is removed, 1 something is still online (o
         throw new VigieError('usage', `--reporter-lang is fr or en, not "${options.reporterLang}"`, ExitCode.usage);
       }
       const store = await openCaseStore(options.case, { producer: TOOL });
+      // Each request in flight listens to the interruption: one signal of the run's own, sized for -j of them.
+      const controller = new AbortController();
+      setMaxListeners(options.jobs * 4 + 16, controller.signal);
+      const interrupt = () => controller.abort(runSignal.reason);
+      runSignal.addEventListener('abort', interrupt, { once: true });
       try {
         const resolveOptions = {
           dns: { resolver: options.resolver },
           timeoutMs: options.timeout,
           perHost: options.perHost,
           allowPrivate: options.allowPrivate === true,
-          signal: runSignal,
+          signal: controller.signal,
         };
         const pages = new Resolver(resolveOptions);
         const media = new Resolver({ ...resolveOptions, head: true });
@@ -102,7 +108,7 @@ Exit codes: 0 everything under notice is removed, 1 something is still online (o
               unreachableChecks: options.unreachableChecks,
               ...(draft && { draft }),
               producer: TOOL,
-              signal: runSignal,
+              signal: controller.signal,
             },
             totals,
           );
@@ -128,6 +134,7 @@ Exit codes: 0 everything under notice is removed, 1 something is still online (o
           interruptedRunExitCode() ??
           (totals.errors > 0 ? ExitCode.input : totals.online + totals.unreachable > 0 ? ExitCode.findings : ExitCode.ok);
       } finally {
+        runSignal.removeEventListener('abort', interrupt);
         await store.close();
       }
     });
