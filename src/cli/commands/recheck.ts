@@ -12,7 +12,7 @@ import { createRecordWriter, isQuiet, resolveFormat, summary as summaryLine, typ
 const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 const COLUMNS: (keyof RecheckRecord)[] = [
-  'url', 'verdict', 'evidence', 'status', 'checkedAt', 'method', 'requests', 'reused', 'removalSecondsFromReport',
+  'url', 'verdict', 'evidence', 'status', 'checkedAt', 'method', 'requests', 'reused', 'firstReportedAt', 'firstNoticeAt', 'removalSecondsFromReport',
   'removalSecondsFromNotice', 'drafted', 'detail',
 ];
 const columns: Column<RecheckRecord>[] = COLUMNS.map((key) => ({
