@@ -48,9 +48,12 @@ export interface RecheckRecord {
   checkedAt: string;
   /** True when the day's check was already in the case: this run made no request for the URL. */
   reused: boolean;
-  /** `HEAD` for a direct media URL (decided by status and headers), `GET` for a page (only HTML is read). */
+  /**
+   * `HEAD` for a direct media URL (decided by status and headers), `GET` for a page (only HTML is read) and for a
+   * media URL whose server refused HEAD (the GET was closed after its headers).
+   */
   method: 'GET' | 'HEAD';
-  /** HTTP requests this run made for the URL (0 when reused). */
+  /** Hops this run requested for the URL (0 when reused; a HEAD refused and made again as GET counts once). */
   requests: number;
   /** The earliest reception among the URL's reports, and the first sent notice covering it. */
   firstReportedAt: string;
@@ -182,6 +185,8 @@ async function checkTarget(target: RecheckTarget, options: RecheckOptions): Prom
       ...(verdict.status !== undefined && { status: verdict.status }),
       checkedAt: options.now,
       reused: false,
+      // A server refusing HEAD was asked with a GET closed after its headers: the record says what was sent last.
+      ...(media && final && final.method !== 'HEAD' && final.status !== undefined && { method: 'GET' as const }),
       requests,
       ...removal,
     },
