@@ -3,40 +3,21 @@
 // with the same --now: the first checks every URL (URLs/s, requests counted in nginx's access log, by method), the
 // second, the same day, must make no request at all. Run: npm run build && node bench/recheck.js [count]
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaseStore } from '../dist/triage/index.js';
-import { printTable, REPO_ROOT } from './lib.js';
+import { freePort, listening, printTable, REPO_ROOT, sbin } from './lib.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const HOSTS = 100;
-const sbin = (name) => ['/usr/sbin', '/usr/bin', '/usr/local/sbin'].map((dir) => join(dir, name)).find(existsSync);
 const [nginx, dnsmasq] = [sbin('nginx'), sbin('dnsmasq')];
 if (!nginx || !dnsmasq) {
   console.log('bench/recheck: skipped (needs nginx-light and dnsmasq-base)');
   process.exit(0);
 }
 
-const freePort = (host) =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, host, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-const listening = async (host, port) => {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise((resolve) => {
-      const socket = connect({ host, port }, () => resolve(socket.destroy() || true)).on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listening on ${host}:${port}`);
-};
 const run = (args) =>
   new Promise((resolve, reject) => {
     const started = performance.now();
