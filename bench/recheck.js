@@ -83,7 +83,7 @@ try {
     return { total: lines.length, head: lines.filter((l) => l.startsWith('HEAD ')).length, get: lines.filter((l) => l.startsWith('GET ')).length };
   };
   const args = ['recheck', '--case', caseFile, '--now', '2026-11-21T07:15:00Z', '--resolver', `127.0.0.1:${dnsPort}`, '--allow-private',
-    '--per-host', '8', '-j', '32', '--no-drafts', '-f', 'jsonl', '-q'];
+    '--per-host', '8', '-j', '32', '--drafts', join(dir, 'drafts'), '-f', 'jsonl', '-q'];
   const rows = [];
   let before = { total: 0, head: 0, get: 0 };
   for (const label of ['first run of the day', 'second run, same day']) {

@@ -211,7 +211,12 @@ rules:
       expect(records.get(url)).toMatchObject({ removalSecondsFromReport: fromReport, removalSecondsFromNotice: fromNotice });
     }
     // The reporter who left an e-mail is told, without the URL in clear.
-    expect(records.get(urls.gone)?.drafted).toEqual(['reporter-outcome:R-gone']);
+    expect(records.get(urls.gone)?.drafted).toEqual([expect.stringMatching(/^expired:/), 'reporter-outcome:R-gone']);
+    // The registrar notices planned for the removed URLs will never be due: they expire, unsent.
+    expect(records.get(urls.dropped)?.drafted).toEqual([expect.stringMatching(/^expired:/)]);
+    const registrars = sql<{ status: string; record: string }>("select status, record from notices where kind = 'registrar'");
+    expect(registrars.map((row) => row.status).sort()).toEqual(['draft', 'expired', 'expired', 'expired']);
+    for (const row of registrars) expect((JSON.parse(row.record) as Notice).status).toBe(row.status);
     const message = await readFile(join(drafts, 'r-gone', 'reporter-outcome.fr.txt'), 'utf8');
     expect(message).toMatch(/^Votre signalement R-gone/);
     expect(message).toContain('gone[.]test');
@@ -250,6 +255,8 @@ rules:
     expect(jsonLines<Record_>(later.stdout)[0]).toMatchObject({ verdict: 'online', reused: false, drafted: [] });
 
     const followUps = sql<{ kind: string; noticeId: string | null; reportId: string | null; files: string }>('select kind, noticeId, reportId, files from followUps order by draftedAt');
+    expect(followUps.filter((row) => row.kind === 'notice-expired')).toHaveLength(3);
+    followUps.splice(0, followUps.length, ...followUps.filter((row) => row.kind !== 'notice-expired'));
     expect(followUps.map((row) => row.kind)).toEqual(['reporter-outcome', 'reminder', 'notice']);
     for (const row of followUps) for (const file of JSON.parse(row.files) as string[]) expect(existsSync(join(drafts, file)), file).toBe(true);
     // The reminder is a host notice following the one sent; the registrar draft says it is still online.

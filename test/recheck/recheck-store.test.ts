@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hop } from '../../src/core/resolution.js';
 import { Resolver } from '../../src/net/index.js';
-import { openCaseStore, runRecheck, type CaseStore, type RecheckRecord, type RecheckSummary } from '../../src/triage/index.js';
+import { readFile, readdir } from 'node:fs/promises';
+import { createFollowUps, openCaseStore, runRecheck, type CaseStore, type RecheckRecord, type RecheckSummary } from '../../src/triage/index.js';
 import { startHttpServer, type FakeHttpServer } from '../helpers/fake-servers.js';
 import { postgresBinaries, startPostgres, type RunningPostgres } from '../helpers/postgres.js';
 import { freePort } from '../helpers/servers.js';
@@ -52,24 +53,28 @@ describe.each(backends)('runRecheck on $name', (backend) => {
 
   const resolve = (url: string, head: boolean) => new Resolver({ allowPrivate: true, head, timeoutMs: 2000 }).resolve(url);
 
-  async function seed(store: CaseStore, urls: string[]): Promise<void> {
+  async function seed(store: CaseStore, urls: string[], ids = urls.map((_, line) => `R${line}`), emails: string[] = []): Promise<void> {
     const observedAt = '2026-12-01T09:00:00Z';
-    await store.addReports(urls.map((url, line) => ({ id: `R${line}`, batch: 'b', line, source: 'test', reportedAt: '2026-12-01T08:00:00Z', url })));
+    await store.addReports(
+      urls.map((url, line) => ({
+        id: ids[line], batch: 'b', line, source: 'test', reportedAt: '2026-12-01T08:00:00Z', url, ...(emails[line] && { reporterEmail: emails[line] }),
+      })),
+    );
     for (const [line, url] of urls.entries()) {
-      await store.recordUrl(`R${line}`, { url, host: '127.0.0.1', flags: [] }, observedAt);
+      await store.recordUrl(ids[line], { url, host: '127.0.0.1', flags: [] }, observedAt);
       const hop: Hop = { url, timestamp: observedAt, status: 200, contentType: url.endsWith('.png') ? 'image/png' : 'text/html', etag: '"v1"' };
       await store.recordResolution(url, { input: url, url, flags: [], hops: [hop], finalUrl: url, observedAt, producer: { tool: 'test' } }, { producer: 'test', observedAt });
     }
     await store.recordNotice({
-      id: 'N1', kind: 'host', status: 'sent', recipient: 'Host', reportIds: urls.map((_, line) => `R${line}`), files: [], record: {},
+      id: 'N1', kind: 'host', status: 'sent', recipient: 'Host', reportIds: ids, files: [], record: {},
       createdAt: observedAt, sentAt: '2026-12-01T10:00:00Z', producer: 'test',
     });
   }
 
-  async function day(store: CaseStore, now: string): Promise<{ records: Map<string, RecheckRecord>; summary: RecheckSummary }> {
+  async function day(store: CaseStore, now: string, draft?: Awaited<ReturnType<typeof createFollowUps>>): Promise<{ records: Map<string, RecheckRecord>; summary: RecheckSummary }> {
     const summary: RecheckSummary = { urls: 0, online: 0, removed: 0, unreachable: 0, errors: 0, reused: 0, requests: 0, drafted: 0, durationMs: 0 };
     const records = new Map<string, RecheckRecord>();
-    for await (const record of runRecheck(store, { now, resolve, producer: 'test', jobs: 4 }, summary)) records.set(record.url, record);
+    for await (const record of runRecheck(store, { now, resolve, producer: 'test', jobs: 4, ...(draft && { draft }) }, summary)) records.set(record.url, record);
     return { records, summary };
   }
 
@@ -109,6 +114,31 @@ describe.each(backends)('runRecheck on $name', (backend) => {
       const again = await day(store, '2026-12-04T08:00:00Z');
       expect(again.summary).toMatchObject({ urls: 1, reused: 1, requests: 0, online: 1 });
       expect((await store.showReport('R2'))!.checks.map((check) => check.outcome)).toEqual(['unreachable', 'unreachable', 'removed']);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it.skipIf(!backend.available)('a reporter outcome message cannot be given extra lines, and a malformed address gets none', async () => {
+    const location = backend.name === 'postgres' ? await server!.createDatabase() : join(dir, 'hostile.sqlite');
+    const store = await openCaseStore(location);
+    try {
+      const gone = [`http://127.0.0.1:${closedPort}/a.html`, `http://127.0.0.1:${closedPort}/b.html`];
+      await seed(store, gone, ['R-evil\nTo: victim@elsewhere.test', 'R-bad-mail'], ['reporter@mail.test', 'a@mail.test\nBcc: b@elsewhere.test']);
+      const drafts = join(dir, `drafts-${backend.name}`);
+      const draft = await createFollowUps({ dir: drafts, reminderAfterDays: 3, reporterLanguage: 'en', producer: 'test' });
+      for (const now of ['2026-12-02T07:00:00Z', '2026-12-03T07:00:00Z']) await day(store, now, draft);
+      const last = await day(store, '2026-12-04T07:00:00Z', draft);
+      expect([...last.records.values()].map((record) => [record.verdict, record.drafted])).toEqual([
+        ['removed', ['reporter-outcome:R-evil\nTo: victim@elsewhere.test']],
+        ['removed', []],
+      ]);
+      const [folder] = await readdir(drafts);
+      const text = await readFile(join(drafts, folder, 'reporter-outcome.en.txt'), 'utf8');
+      expect(text).toMatch(/^Your report R-evil To: victim@elsewhere\.test: the content has been removed\n/);
+      expect(text.split('\n').filter((line) => line.startsWith('To:'))).toEqual(['To: reporter@mail.test']);
+      expect(text).toContain('127[.]0[.]0[.]1');
+      expect(text).not.toContain('a.html');
     } finally {
       await store.close();
     }

@@ -2,8 +2,8 @@
  * What a re-check calls for, drafted once into the case (never sent): for a URL still online, a reminder to the host
  * some days after its notice was sent, and each notice the routing rules planned `condition: still-online` (a
  * registrar notice) once it is due; for a URL removed, a short outcome message to each reporter who left an e-mail.
- * Each follow-up has an id derived from what it follows, stored in the case: a second run, the same day or later,
- * finds it and drafts nothing.
+ * A planned still-online notice about a URL found removed expires instead. Each follow-up has an id derived from what
+ * it follows, stored in the case: a second run, the same day or later, finds it and drafts nothing.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../../core/atomic.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { deriveNoticeId, recipientKey, type Notice } from '../../core/notice.js';
 import { cleanUrl } from '../../net/index.js';
-import { defangHost, parseYamlText, safeName } from '../../notices/index.js';
+import { defangHost, isEmailAddress, parseYamlText, safeName, singleLine } from '../../notices/index.js';
 import { writeDraft } from '../drafts.js';
 import type { CaseStore, CheckEntry, FollowUpEntry, RecheckTarget, UrlNotice } from '../store/index.js';
 import type { DraftFollowUps } from './run.js';
@@ -43,10 +43,14 @@ export async function defaultReminderDays(): Promise<number> {
   return days;
 }
 
-/** The notice a case row holds (a draft with validation issues is stored as `{ notice, issues }`). */
-function noticeOf(entry: UrlNotice): Notice {
-  const record = entry.record as Notice | { notice: Notice };
-  return 'notice' in record ? record.notice : record;
+/**
+ * The notice a case row holds (a draft with validation issues is stored as `{ notice, issues }`); undefined for a
+ * row that holds no notice the library made (recorded by hand, or by another tool), which is left alone.
+ */
+function noticeOf(entry: UrlNotice): Notice | undefined {
+  const record = entry.record as Notice | { notice: Notice } | null;
+  const notice = record && typeof record === 'object' && 'notice' in record ? record.notice : record;
+  return notice && Array.isArray(notice.targets) && notice.routing ? notice : undefined;
 }
 
 /** The notice drafted at `now` with the URL's observation brought to this check: still online then, that status. */
@@ -91,8 +95,9 @@ export async function createFollowUps(options: FollowUpOptions): Promise<DraftFo
     if (check.outcome === 'online') {
       for (const entry of notices) {
         const notice = noticeOf(entry);
-        const planned = notice.routing?.condition === 'still-online';
-        if (entry.kind === 'host' && entry.sentAt && !planned && !notice.externalRefs?.followsNotice) {
+        if (!notice) continue;
+        const planned = notice.routing.condition === 'still-online';
+        if (entry.kind === 'host' && entry.sentAt && !planned && !notice.externalRefs.followsNotice) {
           if (Date.parse(now) < Date.parse(entry.sentAt) + reminderDays * DAY_MS) continue;
           const made = await once(store, `reminder:${entry.id}`, { ...base, kind: 'reminder', noticeId: entry.id }, async () => {
             const { sentAt: _unsent, ...unsent } = refreshed(notice, check, now);
@@ -118,21 +123,38 @@ export async function createFollowUps(options: FollowUpOptions): Promise<DraftFo
       }
       return drafted;
     }
-    const notifier = notices.map(noticeOf).find((notice) => notice.notifier)?.notifier;
+    const notifier = notices.map(noticeOf).find((notice) => notice?.notifier)?.notifier;
     const cleaned = cleanUrl(target.url);
     const host = cleaned.ok ? cleaned.value.asciiHost : '';
+    // A planned "still-online" notice not sent and only about this URL will never be due: it expires, so that
+    // nobody sends a registrar notice about content already gone.
+    for (const entry of notices) {
+      const notice = noticeOf(entry);
+      if (notice?.routing.condition !== 'still-online' || entry.sentAt || entry.status !== 'draft') continue;
+      if (!notice.targets.every((t) => t.url === target.url)) continue;
+      const made = await once(store, `expired:${entry.id}`, { ...base, kind: 'notice-expired', noticeId: entry.id }, async () => {
+        await store.expireNotice(entry.id, { ...notice, status: 'expired' });
+        return [];
+      });
+      if (made) drafted.push(made);
+    }
     for (const report of await store.reportsOfUrl(target.url)) {
-      if (!report.reporterEmail) continue;
+      // Only a well-formed address is written to; a hostile one (line breaks, several addresses) is left to a person.
+      if (!report.reporterEmail || !isEmailAddress(report.reporterEmail)) continue;
       const made = await once(store, `reporter-outcome:${report.id}`, { ...base, kind: 'reporter-outcome', reportId: report.id }, async () => {
-        const text = outcomeTemplate({
-          reporterEmail: report.reporterEmail,
-          reportId: report.id,
-          reportedOn: report.reportedAt.slice(0, 10),
-          removedOn: check.checkedAt.slice(0, 10),
-          host: defangHost(host),
-          organisation: notifier?.organisation ?? '',
-          contactEmail: notifier?.contactEmail ?? '',
-        });
+        // Every value on one line: a report id or name with line breaks cannot add lines (a fake "To:") to the text.
+        const view = Object.fromEntries(
+          Object.entries({
+            reporterEmail: report.reporterEmail,
+            reportId: report.id,
+            reportedOn: report.reportedAt.slice(0, 10),
+            removedOn: check.checkedAt.slice(0, 10),
+            host: defangHost(host),
+            organisation: notifier?.organisation ?? '',
+            contactEmail: notifier?.contactEmail ?? '',
+          }).map(([key, value]) => [key, singleLine(String(value ?? ''))]),
+        );
+        const text = outcomeTemplate(view);
         const folder = safeName(report.id);
         await mkdir(join(options.dir, folder), { recursive: true });
         const name = `${folder}/reporter-outcome.${language}.txt`;

@@ -61,7 +61,10 @@ export interface RecheckRecord {
   /** When removed: seconds from the first report's reception, and from the first notice, to this check. */
   removalSecondsFromReport?: number;
   removalSecondsFromNotice?: number;
-  /** Ids of the follow-ups drafted this run (`reminder:<notice>`, `notice:<notice>`, `reporter-outcome:<report>`). */
+  /**
+   * Follow-ups made this run: `reminder:<notice>`, `notice:<notice>` (drafted), `expired:<notice>` (a planned notice
+   * that will not be needed), `reporter-outcome:<report>`.
+   */
   drafted: string[];
 }
 

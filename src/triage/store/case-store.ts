@@ -462,6 +462,19 @@ export class CaseStore extends CaseQueries {
     });
   }
 
+  /** Marks a draft notice never sent as `expired` (its record too), e.g. a registrar notice whose URL is gone. */
+  async expireNotice(id: string, record: unknown): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .updateTable('notices')
+        .set({ status: 'expired', record: toJson(record) })
+        .where('id', '=', id)
+        .where('status', '=', 'draft')
+        .where('sentAt', 'is', null)
+        .execute(),
+    );
+  }
+
   /** Stores what `vigie recheck` drafted; false (and nothing changed) when that follow-up was drafted before. */
   async recordFollowUp(entry: FollowUpEntry): Promise<boolean> {
     return this.transaction(async (store) => {

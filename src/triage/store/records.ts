@@ -227,9 +227,13 @@ export interface UrlReport {
 
 /** What `vigie recheck` drafted after a check (stored once: a second run does not draft it again). */
 export interface FollowUpEntry {
-  /** Derived from what it follows (`reminder:<notice id>`, `notice:<notice id>`, `reporter-outcome:<report id>`). */
+  /**
+   * Derived from what it follows (`reminder:<notice id>`, `notice:<notice id>`, `expired:<notice id>`,
+   * `reporter-outcome:<report id>`).
+   */
   id: string;
-  kind: 'reminder' | 'notice' | 'reporter-outcome';
+  /** `notice-expired`: a planned still-online notice, never sent, whose URL was found removed (status `expired`). */
+  kind: 'reminder' | 'notice' | 'notice-expired' | 'reporter-outcome';
   url: string;
   noticeId?: string;
   reportId?: string;

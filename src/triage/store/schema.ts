@@ -219,7 +219,7 @@ export interface ChecksTable {
  */
 export interface FollowUpsTable {
   id: string;
-  /** `reminder`, `notice` (a planned still-online notice), `reporter-outcome`. */
+  /** `reminder`, `notice` (a planned still-online notice), `notice-expired`, `reporter-outcome`. */
   kind: string;
   urlId: number;
   /** The notice it follows or is (reminder, notice). */
