@@ -1,5 +1,6 @@
-// Small helpers shared by the benches: timing, a table printer, and where the reference data lives.
+// Small helpers shared by the benches: timing, a table printer, where the reference data lives, local servers.
 import { existsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +28,26 @@ export function printTable(title, headers, rows) {
   for (const row of rows.map((r) => r.map(String))) console.log(`| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
 }
 
+/** A system binary (nginx, dnsmasq) from the usual sbin/bin folders, or undefined. */
+export const sbin = (name) => ['/usr/sbin', '/usr/bin', '/usr/local/sbin'].map((dir) => join(dir, name)).find(existsSync);
+
+/** A TCP port free on `host` right now. */
+export const freePort = (host) =>
+  new Promise((done) => {
+    const server = createServer().listen(0, host, () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+
+/** Waits until something accepts connections on host:port (a server the bench started). */
+export const listening = async (host, port) => {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise((done) => {
+      const socket = connect({ host, port }, () => done(socket.destroy() || true)).on('error', () => done(false));
+    });
+    if (open) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`nothing listening on ${host}:${port}`);
+};

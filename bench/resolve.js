@@ -2,38 +2,19 @@
 // and against a peer answering after 20 ms, with --jobs 32 against --jobs 1 as the baseline measured in the same run, and memory before/after.
 // Run: npm run build && node --expose-gc bench/resolve.js [count]
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveBatch } from '../dist/net/resolve.js';
+import { freePort, listening, sbin } from './lib.js';
 
 const COUNT = Number(process.argv[2] ?? 1000);
-const sbin = (name) => ['/usr/sbin', '/usr/bin', '/usr/local/sbin'].map((dir) => join(dir, name)).find(existsSync);
 const [nginx, dnsmasq] = [sbin('nginx'), sbin('dnsmasq')];
 if (!nginx || !dnsmasq) {
   console.log('bench/resolve: skipped (needs nginx-light and dnsmasq-base)');
   process.exit(0);
 }
 
-const freePort = (host) =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, host, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-const listening = async (host, port) => {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise((resolve) => {
-      const socket = connect({ host, port }, () => resolve(socket.destroy() || true)).on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listening on ${host}:${port}`);
-};
 
 const dir = await mkdtemp(join(tmpdir(), 'vigie-bench-'));
 await chmod(dir, 0o755);

@@ -59,6 +59,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
     load: () => import('./commands/report.js').then((module) => module.registerReport),
   },
   {
+    name: 'recheck',
+    summary: 'daily re-check of the URLs under notice: removed or still online, reminders and due notices drafted',
+    load: () => import('./commands/recheck.js').then((module) => module.registerRecheck),
+  },
+  {
     name: 'config',
     summary: 'the effective configuration and where each value comes from',
     load: () => import('./commands/config.js').then((module) => module.registerConfig),

@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   exists: { retryable: false },
   // Input content
   'bad-input': { retryable: false },
+  /** data/recheck/follow-up.yaml is unreadable or holds a bad value (`vigie recheck`). */
+  'bad-follow-up-data': { retryable: false },
   'bad-csv': { retryable: false },
   'bad-list-line': { retryable: false },
   'line-too-long': { retryable: false },

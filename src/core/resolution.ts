@@ -113,6 +113,14 @@ export interface Hop {
   /** The `Server` header. */
   server?: string;
   contentType?: string;
+  /** The `ETag` header: with `contentLength` and `lastModified`, tells a re-check whether a media file was replaced. */
+  etag?: string;
+  /** The `Content-Length` header as sent (a string: it is the server's claim, never the bytes read). */
+  contentLength?: string;
+  /** The `Last-Modified` header as sent. */
+  lastModified?: string;
+  /** `HEAD` when the hop was asked with HEAD (a re-check of a direct media URL); absent for GET. */
+  method?: 'HEAD';
   tls?: CertificateInfo;
   /** How the next hop was found: `location` (3xx) or `meta-refresh` (HTML `<meta http-equiv="refresh">`). */
   next?: 'location' | 'meta-refresh';

@@ -39,6 +39,11 @@ export interface HttpOptions {
   signal?: AbortSignal;
   /** Where hop timestamps come from. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Ask with HEAD (a re-check of a direct media URL): the status and headers decide and no body is sent. A server
+   * refusing HEAD (405, 501) is asked again with a GET closed right after its headers.
+   */
+  head?: boolean;
 }
 
 export interface Chain {
@@ -55,6 +60,9 @@ export const DEFAULT_HTTP_OPTIONS = {
   maxHeaderBytes: 16 * 1024,
   userAgent: HTTP_USER_AGENT.default,
 } satisfies Partial<HttpOptions>;
+
+/** Headers that identify a representation, kept on the hop for re-checks. */
+const VALIDATORS = [['etag', 'etag'], ['content-length', 'contentLength'], ['last-modified', 'lastModified']] as const;
 
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 
@@ -86,9 +94,18 @@ interface HopOutcome {
   next?: string;
 }
 
-/** One request to one address (or through the proxy). */
+/** Statuses of a server that does not implement HEAD for the resource: it is asked again with GET. */
+const HEAD_REFUSED = new Set([405, 501]);
+
+/** One request to one address (or through the proxy); a HEAD the server refuses is made again as a GET. */
 async function request(url: URL, address: string | undefined, options: HttpOptions): Promise<HopOutcome> {
-  const hop: Hop = { url: url.href, timestamp: isoNow(options.clock) };
+  if (!options.head) return requestOnce(url, address, options, 'GET');
+  const outcome = await requestOnce(url, address, options, 'HEAD');
+  return outcome.hop.status !== undefined && HEAD_REFUSED.has(outcome.hop.status) ? requestOnce(url, address, options, 'GET') : outcome;
+}
+
+async function requestOnce(url: URL, address: string | undefined, options: HttpOptions, method: 'GET' | 'HEAD'): Promise<HopOutcome> {
+  const hop: Hop = { url: url.href, timestamp: isoNow(options.clock), ...(method === 'HEAD' && { method }) };
   const tls = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let connection: Connection | undefined;
@@ -122,7 +139,7 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
   try {
     const response = await client.request({
       path: `${url.pathname}${url.search}`,
-      method: 'GET',
+      method,
       headers: { 'user-agent': options.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' },
       signal: abort.signal,
     });
@@ -133,12 +150,17 @@ async function request(url: URL, address: string | undefined, options: HttpOptio
     if (location !== undefined) hop.location = location;
     if (server !== undefined) hop.server = server;
     if (contentType !== undefined) hop.contentType = contentType;
+    for (const [name, key] of VALIDATORS) {
+      const value = header(response.headers, name);
+      if (value !== undefined) hop[key] = value;
+    }
     if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
       discardBody(response.body);
       hop.next = 'location';
       return { hop, next: location };
     }
-    if (!HTML_TYPES.test(contentType ?? '')) {
+    // A HEAD has no body; a GET of anything but HTML is closed after its headers (media is never downloaded).
+    if (method === 'HEAD' || !HTML_TYPES.test(contentType ?? '')) {
       discardBody(response.body);
       return { hop };
     }

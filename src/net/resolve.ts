@@ -36,6 +36,8 @@ export interface ResolveOptions {
   signal?: AbortSignal;
   /** Where `observedAt` and hop timestamps come from (tests fix it). Default: the system clock. */
   clock?: Clock;
+  /** Ask with HEAD (see HttpOptions.head): re-checks of direct media URLs. */
+  head?: boolean;
 }
 
 /** The input echoed into the record is capped, so a hostile megabyte does not come back out. */
@@ -75,6 +77,7 @@ export class Resolver {
       proxy: options.proxy ? parseProxy(options.proxy) : undefined,
       allowPrivate: options.allowPrivate,
       clock: options.clock,
+      head: options.head,
     };
   }
 

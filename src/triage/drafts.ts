@@ -101,7 +101,7 @@ export function reportCase(report: CaseReport, notifier: Notifier, category: str
     countrySettled: false,
     abuseContacts: hosting?.abuseContacts ?? [],
     category,
-    reasoning: report.qualification?.reasons.join('; ') ?? 'qualified by an analyst',
+    reasoning: report.qualification?.reasons.join('; ') || 'qualified by an analyst',
     items,
     provenance: [`case report ${report.report.id}`],
   };
@@ -135,13 +135,19 @@ export async function createDrafter(options: DraftOptions): Promise<DraftNotices
   };
 }
 
-async function writeDraft(notice: Notice, reportId: string, options: DraftOptions): Promise<NoticeEntry> {
+/** Validates a notice and writes it as text and JSON under `<dir>/<report>/<name>`; `vigie recheck` uses it too. */
+export async function writeDraft(
+  notice: Notice,
+  reportId: string,
+  options: Pick<DraftOptions, 'dir' | 'producer'>,
+  baseName = `${notice.kind}-${notice.recipient.name}`,
+): Promise<NoticeEntry> {
   const issues = validateNotice(notice);
   const folder = safeName(reportId);
   await mkdir(join(options.dir, folder), { recursive: true });
   const files: string[] = [];
   for (const format of ['txt', 'json'] as const) {
-    const name = `${folder}/${safeName(`${notice.kind}-${notice.recipient.name}`)}${FORMAT_EXTENSIONS[format]}`;
+    const name = `${folder}/${safeName(baseName)}${FORMAT_EXTENSIONS[format]}`;
     await writeFileAtomic(join(options.dir, name), await renderNotice(notice, format));
     files.push(name);
   }

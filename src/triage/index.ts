@@ -38,3 +38,13 @@ export { collectFigures, outcomeRow, type CollectOptions, type ReportOutcomeRow 
 export type { CountRow, ReportFigures } from './report/figures.js';
 export { renderReportHtml, type HtmlReportOptions, type ReportLanguage } from './report/html.js';
 export { classifyRecheck, type ClassifyOptions, type MediaValidators, type RecheckVerdict } from './recheck/classify.js';
+export {
+  runRecheck,
+  isDirectMedia,
+  type RecheckOptions,
+  type RecheckRecord,
+  type RecheckResolve,
+  type RecheckSummary,
+  type DraftFollowUps,
+} from './recheck/run.js';
+export { createFollowUps, defaultReminderDays, type FollowUpOptions, type ReporterLanguage } from './recheck/follow-up.js';

@@ -3,7 +3,6 @@
  * Writes are upserts on natural keys (report id, URL, (report, step)…), so a step run twice leaves the case as once;
  * automatic steps never touch an analyst's decision; decision changes are audited in the same transaction.
  */
-import { createHash } from 'node:crypto';
 import { sql, type Compilable, type Kysely } from 'kysely';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { Category } from '../../core/hashset.js';
@@ -12,7 +11,7 @@ import type { MatchRecord } from '../../core/match.js';
 import type { ResolutionRecord } from '../../core/resolution.js';
 import type { ErrorInfo } from '../../core/errors.js';
 import { inTransaction, translateError, type Backend, type Dialect } from './backend.js';
-import { CaseQueries, type RangeOptions } from './queries.js';
+import { CaseQueries, urlKey, type RangeOptions } from './queries.js';
 import type {
   RemovalCounts,
   AddOutcome,
@@ -20,6 +19,7 @@ import type {
   ClaimOptions,
   Decision,
   DecisionChange,
+  FollowUpEntry,
   MediaInput,
   NoticeEntry,
   StepProvenance,
@@ -31,9 +31,7 @@ import type {
 import { AUTOMATIC_STATUSES } from './records.js';
 import type { CaseDatabase } from './schema.js';
 
-export function urlKey(url: string): string {
-  return createHash('sha256').update(url).digest('hex');
-}
+export { urlKey };
 
 export function toJson(value: unknown): string {
   return JSON.stringify(value);
@@ -439,6 +437,10 @@ export class CaseStore extends CaseQueries {
           outcome: check.outcome,
           evidence: toJson(check.evidence),
           producer: check.producer,
+          status: check.status ?? null,
+          etag: check.validators?.etag ?? null,
+          contentLength: check.validators?.contentLength ?? null,
+          lastModified: check.validators?.lastModified ?? null,
         })
         .onConflict((oc) => oc.columns(['urlId', 'day']).doNothing())
         .executeTakeFirst();
@@ -447,12 +449,51 @@ export class CaseStore extends CaseQueries {
       if (check.outcome === 'removed') {
         await store.db
           .updateTable('urls')
-          .set({ removedAt: check.checkedAt })
+          .set({
+            removedAt: check.checkedAt,
+            removalSecondsFromReport: check.removalSecondsFromReport ?? null,
+            removalSecondsFromNotice: check.removalSecondsFromNotice ?? null,
+          })
           .where('id', '=', id)
           .where('removedAt', 'is', null)
           .execute();
       }
       return true;
+    });
+  }
+
+  /** Marks a draft notice never sent as `expired` (its record too), e.g. a registrar notice whose URL is gone. */
+  async expireNotice(id: string, record: unknown): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .updateTable('notices')
+        .set({ status: 'expired', record: toJson(record) })
+        .where('id', '=', id)
+        .where('status', '=', 'draft')
+        .where('sentAt', 'is', null)
+        .execute(),
+    );
+  }
+
+  /** Stores what `vigie recheck` drafted; false (and nothing changed) when that follow-up was drafted before. */
+  async recordFollowUp(entry: FollowUpEntry): Promise<boolean> {
+    return this.transaction(async (store) => {
+      const urlId = await store.requireUrl(entry.url);
+      const inserted = await store.db
+        .insertInto('followUps')
+        .values({
+          id: entry.id,
+          kind: entry.kind,
+          urlId,
+          noticeId: entry.noticeId ?? null,
+          reportId: entry.reportId ?? null,
+          files: toJson(entry.files),
+          draftedAt: entry.draftedAt,
+          producer: entry.producer,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
     });
   }
 

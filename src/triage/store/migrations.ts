@@ -254,6 +254,31 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: 'recheck',
+    async up(db) {
+      // What a re-check saw beside its verdict: the final status and a direct media URL's validators.
+      for (const [column, type] of [['status', 'integer'], ['etag', 'text'], ['contentLength', 'text'], ['lastModified', 'text']] as const) {
+        await db.schema.alterTable('checks').addColumn(column, type).execute();
+      }
+      // Time to removal per URL, kept when the first check finds it removed.
+      await db.schema.alterTable('urls').addColumn('removalSecondsFromReport', 'integer').execute();
+      await db.schema.alterTable('urls').addColumn('removalSecondsFromNotice', 'integer').execute();
+      await db.schema
+        .createTable('followUps')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('urlId', 'integer', (c) => c.notNull())
+        .addColumn('noticeId', 'text')
+        .addColumn('reportId', 'text')
+        .addColumn('files', 'text', (c) => c.notNull())
+        .addColumn('draftedAt', 'text', (c) => c.notNull())
+        .addColumn('producer', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('followUpsUrl').on('followUps').column('urlId').execute();
+    },
+  },
 ];
 
 /** The schema version this Vigie writes: a case with a higher one was made by a newer Vigie and is refused. */

@@ -2,6 +2,7 @@
  * The case store's reads: the review queue, one report with everything known, the JSONL export (streamed in pages,
  * so memory stays flat), and the grouped counts of the statistics (done by the database, not in JavaScript).
  */
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Category } from '../../core/hashset.js';
 import type {
@@ -14,7 +15,10 @@ import type {
   GroupCount,
   NoticeEntry,
   ReportStatus,
+  RecheckTarget,
   ReportSummary,
+  UrlNotice,
+  UrlReport,
 } from './records.js';
 import type { CaseDatabase, ReportsTable } from './schema.js';
 
@@ -42,6 +46,11 @@ export interface CaseTotals {
   notices: number;
   duplicates: number;
   byStatus: GroupCount[];
+}
+
+/** The `urls.urlKey` of a URL: its SHA-256 (a 100 KB URL does not fit a PostgreSQL B-tree entry). */
+export function urlKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
 }
 
 function parse<T>(text: string | null): T | undefined {
@@ -213,19 +222,21 @@ export class CaseQueries {
     return Number(row.count);
   }
 
+  /** URLs with their reports and notices, where a sent notice covers the URL and no check found it removed yet. */
+  private underNotice() {
+    return this.db
+      .selectFrom('urls as u')
+      .innerJoin('reports as r', 'r.urlId', 'u.id')
+      .innerJoin('noticeReports as nr', 'nr.reportId', 'r.id')
+      .innerJoin('notices as n', 'n.id', 'nr.noticeId')
+      .where('n.sentAt', 'is not', null)
+      .where('u.removedAt', 'is', null);
+  }
+
   /** URLs some sent notice covers and no check has found removed yet (what `vigie recheck` visits). */
   async urlsUnderNotice(): Promise<{ url: string; reportIds: string[]; firstNoticeAt: string }[]> {
     const rows = await this.guard(() =>
-      this.db
-        .selectFrom('urls as u')
-        .innerJoin('reports as r', 'r.urlId', 'u.id')
-        .innerJoin('noticeReports as nr', 'nr.reportId', 'r.id')
-        .innerJoin('notices as n', 'n.id', 'nr.noticeId')
-        .select(['u.id', 'u.url', 'r.id as reportId', 'n.sentAt'])
-        .where('n.sentAt', 'is not', null)
-        .where('u.removedAt', 'is', null)
-        .orderBy('u.id')
-        .execute(),
+      this.underNotice().select(['u.id', 'u.url', 'r.id as reportId', 'n.sentAt']).orderBy('u.id').execute(),
     );
     const byUrl = new Map<number, { url: string; reportIds: string[]; firstNoticeAt: string }>();
     for (const row of rows) {
@@ -235,6 +246,120 @@ export class CaseQueries {
       byUrl.set(row.id, entry);
     }
     return [...byUrl.values()];
+  }
+
+  /**
+   * What `vigie recheck` visits on `day` (YYYY-MM-DD): every URL under a sent notice not yet found removed, with its
+   * first reception, first notice, the check already made that day and the latest one before. Read in pages of
+   * URLs, four queries a page, so 10,000 URLs cost a few dozen queries.
+   */
+  async recheckQueue(day: string, pageSize = 500): Promise<RecheckTarget[]> {
+    const targets: RecheckTarget[] = [];
+    let after = 0;
+    while (true) {
+      const rows = await this.guard(() =>
+        this.underNotice()
+          .select((eb) => [
+            'u.id',
+            'u.url',
+            'u.domain',
+            'u.resolution',
+            eb.fn.min('r.reportedAt').as('firstReportedAt'),
+            eb.fn.min('n.sentAt').as('firstNoticeAt'),
+          ])
+          .where('u.id', '>', after)
+          .groupBy(['u.id', 'u.url', 'u.domain', 'u.resolution'])
+          .orderBy('u.id')
+          .limit(pageSize)
+          .execute(),
+      );
+      if (rows.length === 0) return targets;
+      const ids = rows.map((row) => row.id);
+      const checks = await this.guard(() =>
+        this.db
+          .selectFrom('checks as c')
+          .selectAll('c')
+          .where('c.urlId', 'in', ids)
+          .where((eb) =>
+            eb.or([
+              eb('c.day', '=', day),
+              eb(
+                'c.day',
+                '=',
+                eb.selectFrom('checks as p').select((p) => p.fn.max('p.day').as('day')).whereRef('p.urlId', '=', 'c.urlId').where('p.day', '<', day),
+              ),
+            ]),
+          )
+          .execute(),
+      );
+      for (const row of rows) {
+        const mine = checks.filter((check) => check.urlId === row.id);
+        const today = mine.find((check) => check.day === day);
+        const previous = mine.find((check) => check.day < day);
+        targets.push({
+          url: row.url,
+          ...(row.domain !== null ? { domain: row.domain } : {}),
+          ...(row.resolution !== null ? { resolution: parse(row.resolution) } : {}),
+          firstReportedAt: row.firstReportedAt as string,
+          firstNoticeAt: row.firstNoticeAt as string,
+          ...(today ? { today: checkOf(row.url, today) } : {}),
+          ...(previous ? { previous: checkOf(row.url, previous) } : {}),
+        });
+      }
+      after = ids[ids.length - 1];
+    }
+  }
+
+  /** The notices covering a URL (through its reports), oldest first. */
+  async noticesOfUrl(url: string): Promise<UrlNotice[]> {
+    const rows = await this.guard(() =>
+      this.db
+        .selectFrom('notices as n')
+        .innerJoin('noticeReports as nr', 'nr.noticeId', 'n.id')
+        .innerJoin('reports as r', 'r.id', 'nr.reportId')
+        .innerJoin('urls as u', 'u.id', 'r.urlId')
+        .select(['n.id', 'n.kind', 'n.status', 'n.sentAt', 'n.record', 'n.createdAt'])
+        .distinct()
+        .where('u.urlKey', '=', urlKey(url))
+        .orderBy('n.createdAt')
+        .orderBy('n.id')
+        .execute(),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      ...(row.sentAt !== null ? { sentAt: row.sentAt } : {}),
+      record: JSON.parse(row.record),
+    }));
+  }
+
+  /** The reports of a URL, in report order. */
+  async reportsOfUrl(url: string): Promise<UrlReport[]> {
+    const rows = await this.guard(() =>
+      this.db
+        .selectFrom('reports as r')
+        .innerJoin('urls as u', 'u.id', 'r.urlId')
+        .select(['r.id', 'r.reportedAt', 'r.reporterEmail'])
+        .where('u.urlKey', '=', urlKey(url))
+        .orderBy('r.seq')
+        .execute(),
+    );
+    return rows.map((row) => ({ id: row.id, reportedAt: row.reportedAt, ...(row.reporterEmail !== null ? { reporterEmail: row.reporterEmail } : {}) }));
+  }
+
+  /** Whether `vigie recheck` already drafted this follow-up. */
+  async followUpExists(id: string): Promise<boolean> {
+    const row = await this.guard(() => this.db.selectFrom('followUps').select('id').where('id', '=', id).executeTakeFirst());
+    return row !== undefined;
+  }
+
+  /** The reports a notice covers. */
+  async reportIdsOfNotice(noticeId: string): Promise<string[]> {
+    const rows = await this.guard(() =>
+      this.db.selectFrom('noticeReports').select('reportId').where('noticeId', '=', noticeId).orderBy('reportId').execute(),
+    );
+    return rows.map((row) => row.reportId);
   }
 
   /** Reads everything related to a page of reports with one query per table. */
@@ -352,17 +477,7 @@ export class CaseQueries {
                 producer: notice.producer,
               }),
             ),
-          checks: checks
-            .filter((check) => check.urlId === row.urlId)
-            .map(
-              (check): CheckEntry => ({
-                url: url?.url ?? '',
-                checkedAt: check.checkedAt,
-                outcome: check.outcome as CheckEntry['outcome'],
-                evidence: JSON.parse(check.evidence),
-                producer: check.producer,
-              }),
-            ),
+          checks: checks.filter((check) => check.urlId === row.urlId).map((check) => checkOf(url?.url ?? '', check)),
           steps: steps
             .filter((step) => step.reportId === row.id)
             .map((step) => ({ step: step.step, doneAt: step.doneAt, producer: step.producer })),
@@ -383,6 +498,23 @@ export class CaseQueries {
       });
     });
   }
+}
+
+function checkOf(url: string, row: Selectable<CaseDatabase['checks']>): CheckEntry {
+  const validators = {
+    ...(row.etag !== null ? { etag: row.etag } : {}),
+    ...(row.contentLength !== null ? { contentLength: row.contentLength } : {}),
+    ...(row.lastModified !== null ? { lastModified: row.lastModified } : {}),
+  };
+  return {
+    url,
+    checkedAt: row.checkedAt,
+    outcome: row.outcome as CheckEntry['outcome'],
+    evidence: JSON.parse(row.evidence),
+    producer: row.producer,
+    ...(row.status !== null ? { status: row.status } : {}),
+    ...(Object.keys(validators).length > 0 ? { validators } : {}),
+  };
 }
 
 function decisionOf(row: Selectable<CaseDatabase['decisions']>): Decision {

@@ -173,10 +173,73 @@ export interface NoticeEntry {
 export interface CheckEntry {
   url: string;
   checkedAt: string;
-  /** `online`, `removed`, or `error` when the check itself failed. */
-  outcome: 'online' | 'removed' | 'error';
-  /** What decided: the HTTP status, `nxdomain`, `redirect-other-host`… */
+  /**
+   * `online`, `removed`, `unreachable` (no conclusive answer; removal only after several in a row), or `error` when
+   * the check itself failed.
+   */
+  outcome: 'online' | 'removed' | 'unreachable' | 'error';
+  /** What decided: `vigie recheck`'s verdict (`{ evidence: 'http-404', detail, unreachableInARow }`). */
   evidence: unknown;
+  producer: string;
+  /** The final HTTP status, when a response came. */
+  status?: number;
+  /** The final response's ETag, Content-Length and Last-Modified headers. */
+  validators?: { etag?: string; contentLength?: string; lastModified?: string };
+  /** On the check that finds the URL removed: seconds since the URL's first report was received. */
+  removalSecondsFromReport?: number;
+  /** On the check that finds the URL removed: seconds since the first sent notice covering it. */
+  removalSecondsFromNotice?: number;
+}
+
+/** A URL `vigie recheck` visits: under a sent notice, not yet found removed, with what the check needs. */
+export interface RecheckTarget {
+  url: string;
+  /** Registrable domain as reported (a chain ending on another one is removal). */
+  domain?: string;
+  /** The resolution made at triage: its final hop tells a direct media URL and gives the first validators. */
+  resolution?: ResolutionRecord;
+  /** The earliest reception among the URL's reports. */
+  firstReportedAt: string;
+  /** When the first notice covering it was sent. */
+  firstNoticeAt: string;
+  /** The check already made on the day asked for, if any (a second run that day makes no request). */
+  today?: CheckEntry;
+  /** The latest check before that day. */
+  previous?: CheckEntry;
+}
+
+/** A notice covering a URL under re-check, with what escalation needs. */
+export interface UrlNotice {
+  id: string;
+  kind: string;
+  status: string;
+  sentAt?: string;
+  /** The Notice as drafted (JSON). */
+  record: unknown;
+}
+
+/** A report of a URL under re-check: whom to tell of the outcome. */
+export interface UrlReport {
+  id: string;
+  reportedAt: string;
+  reporterEmail?: string;
+}
+
+/** What `vigie recheck` drafted after a check (stored once: a second run does not draft it again). */
+export interface FollowUpEntry {
+  /**
+   * Derived from what it follows (`reminder:<notice id>`, `notice:<notice id>`, `expired:<notice id>`,
+   * `reporter-outcome:<report id>`).
+   */
+  id: string;
+  /** `notice-expired`: a planned still-online notice, never sent, whose URL was found removed (status `expired`). */
+  kind: 'reminder' | 'notice' | 'notice-expired' | 'reporter-outcome';
+  url: string;
+  noticeId?: string;
+  reportId?: string;
+  /** The draft files, relative to the drafts folder. */
+  files: string[];
+  draftedAt: string;
   producer: string;
 }
 

@@ -73,6 +73,10 @@ export interface UrlsTable {
   lastCheckedAt: string | null;
   /** First check that found the URL removed (time to removal). */
   removedAt: string | null;
+  /** Seconds from the URL's first report's reception to `removedAt`. */
+  removalSecondsFromReport: number | null;
+  /** Seconds from the first sent notice covering the URL to `removedAt`. */
+  removalSecondsFromNotice: number | null;
 }
 
 export interface HopsTable {
@@ -201,6 +205,31 @@ export interface ChecksTable {
   /** JSON. */
   evidence: string;
   producer: string;
+  /** The final HTTP status, when a response came. */
+  status: number | null;
+  /** The final response's `ETag`, `Content-Length`, `Last-Modified` (a direct media URL's identity). */
+  etag: string | null;
+  contentLength: string | null;
+  lastModified: string | null;
+}
+
+/**
+ * What `vigie recheck` drafted after a check, once each (the id is derived from what it follows): a reminder to the
+ * host, a notice planned `still-online` that became due, an outcome message to the reporter.
+ */
+export interface FollowUpsTable {
+  id: string;
+  /** `reminder`, `notice` (a planned still-online notice), `notice-expired`, `reporter-outcome`. */
+  kind: string;
+  urlId: number;
+  /** The notice it follows or is (reminder, notice). */
+  noticeId: string | null;
+  /** The report whose reporter is told (reporter-outcome). */
+  reportId: string | null;
+  /** JSON string[]: the draft files, relative to the drafts folder. */
+  files: string;
+  draftedAt: string;
+  producer: string;
 }
 
 export interface StepsTable {
@@ -227,4 +256,5 @@ export interface CaseDatabase {
   noticeReports: NoticeReportsTable;
   checks: ChecksTable;
   steps: StepsTable;
+  followUps: FollowUpsTable;
 }
