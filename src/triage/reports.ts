@@ -17,7 +17,7 @@ import { isSignalName, signalType, type SignalName } from '../core/signals/index
 import type { ReportInput } from './store/index.js';
 
 /** Report fields a batch column can feed, in the names the CSV header and `--map` use. */
-export const REPORT_FIELDS = ['id', 'url', 'reported_at', 'source', 'category_claimed', 'ip', 'media', 'hashes'] as const;
+export const REPORT_FIELDS = ['id', 'url', 'reported_at', 'source', 'category_claimed', 'ip', 'media', 'hashes', 'reporter_email'] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
 const REQUIRED_FIELDS: ReportField[] = ['id', 'url', 'reported_at', 'source'];
 
@@ -27,6 +27,8 @@ export const MAX_REPORT_URL_LENGTH = 32 * 1024;
 export const MAX_REPORT_LINE_BYTES = 1 << 20;
 /** Values echoed into a refused report are cut to this many characters. */
 const MAX_ECHOED = 2000;
+/** The longest e-mail address SMTP carries (RFC 5321 path limit). */
+const MAX_EMAIL_LENGTH = 254;
 /** Report ids longer than this are refused (an id is a key, not a document). */
 const MAX_ID_LENGTH = 200;
 
@@ -254,6 +256,9 @@ async function rowToReport({ fields, extra }: RowFields, line: number, context: 
   if (claimed) report.categoryClaimed = claimed;
   const ip = text(fields.ip);
   if (ip) report.ip = ip;
+  // Kept as given (cut to an address's longest form): only a follow-up message reads it, and checks it then.
+  const reporterEmail = text(fields.reporter_email);
+  if (reporterEmail) report.reporterEmail = reporterEmail.slice(0, MAX_EMAIL_LENGTH);
   if (Object.keys(extra).length > 0) report.extra = extra;
   const reportedAt = parseReportedAt(text(fields.reported_at));
   if (reportedAt) report.reportedAt = reportedAt;

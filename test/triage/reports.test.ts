@@ -36,6 +36,11 @@ describe('readReports', () => {
     expect(report.invalid).toBeUndefined();
   });
 
+  it("takes the reporter's e-mail address (for the outcome message after removal) from reporter_email", async () => {
+    const items = await read('m.csv', 'id,url,reported_at,source,reporter_email\nR1,https://a.example/,2026-11-02,public-form, someone@mail.example \nR2,https://b.example/,2026-11-02,public-form,\n');
+    expect(reports(items).map((r) => r.reporterEmail)).toEqual(['someone@mail.example', undefined]);
+  });
+
   it('gives the line number of broken quoting and reads the other lines', async () => {
     const items = await read('b.csv', `${HEADER}R1,https://a.example/,2026-11-02,f\nR2,"https://b.example/,2026-11-02,f\nR3,https://c.example/,2026-11-02,f\n`);
     expect(reports(items).map((r) => r.id)).toEqual(['R1', 'R3']);
