@@ -74,7 +74,7 @@ function registerImport(hashset: Command): void {
     .requiredOption('-o, --output <set>', 'native store to write (mode 0600, atomically), with <set>.manifest.json')
     .addOption(listFormatOption())
     .option('--type <signal>', 'signal of a plain list or of a CSV without a type column (md5, sha1, sha256, pdq, …)', parseSignal)
-    .option('--map <mapping>', 'CSV columns: hash=COL,type=COL,category=COL,scheme=COL,source=COL,tags=COL,md5=COL,…', parseColumnMap)
+    .option('--map <mapping>', 'CSV columns by name or number: hash=COL, type=COL, category=COL, scheme=COL, source=COL, tags=COL, or one per signal (md5=COL, …), comma-separated', parseColumnMap)
     .option('--delimiter <char>', 'CSV field separator (default: guessed from the header)')
     .option('--category-scheme <scheme>', 'category scheme to record (vics-us, vics-uk, dhs, caid, inhope-baseline, custom, …)')
     .option('--source <name>', 'list the entries came from (ncmec, iwf, project-vic, own, …)')
@@ -185,7 +185,8 @@ function registerStats(hashset: Command): void {
       }
       const writer = createRecordWriter<string[]>(format, [
         { header: 'field', value: (r) => r[0] },
-        { header: 'value', value: (r) => r[1] },
+        // Holds the content SHA-256.
+        { header: 'value', value: (r) => r[1], fixed: true },
       ]);
       for (const row of rows) writer.write(row);
       await writer.close();
@@ -210,7 +211,7 @@ function registerDiff(hashset: Command): void {
       if (options.entries) {
         const writer = createRecordWriter<DiffChange>(
           format,
-          ['change', 'signal', 'hash', 'from', 'to'].map((key) => ({ header: key, value: (r) => r[key as keyof DiffChange] })),
+          ['change', 'signal', 'hash', 'from', 'to'].map((key) => ({ header: key, value: (r) => r[key as keyof DiffChange], fixed: key === 'hash' })),
           options.output,
         );
         for (const change of diff.changes) writer.write(change);
@@ -256,7 +257,7 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
       await writeManifest(options.output, await buildManifest(options.output, { name: options.name }));
       const writer = createRecordWriter<(typeof result.conflicts)[number]>(resolveFormat(options.format, false), [
         { header: 'signal', value: (c) => c.signal },
-        { header: 'hash', value: (c) => c.hash },
+        { header: 'hash', value: (c) => c.hash, fixed: true },
         {
           header: 'categories',
           value: (c) =>
@@ -333,15 +334,60 @@ Exit codes: 0 sound, 1 one line per problem on stderr (file:line: what), 2 usage
     });
 }
 
+/** What `hashset keygen` wrote. */
+interface KeygenRecord {
+  /** Path of the private key (PEM, PKCS#8, mode 0600): keep it offline. */
+  privateKey: string;
+  /** Path of the public key (PEM, SPKI): what CI verifies with. */
+  publicKey: string;
+  /** The key's id, as signatures and `verify` name it (the first 16 hex digits of the SHA-256 of its DER form). */
+  keyId: string;
+}
+
+/** What `hashset sign` wrote. */
+interface SignRecord {
+  /** Path of the manifest written (`<set>.manifest.json`). */
+  manifest: string;
+  /** The manifest's sequence number. */
+  sequence: number;
+  /** Hashes the manifest counts. */
+  total: number;
+  /** Path of the signature written (`<set>.manifest.json.sig`). */
+  signature: string;
+  /** Id of the key that signed. */
+  keyId: string;
+}
+
+const KEYGEN_COLUMNS: Column<KeygenRecord>[] = [
+  { header: 'privateKey', value: (r) => r.privateKey },
+  { header: 'publicKey', value: (r) => r.publicKey },
+  { header: 'keyId', value: (r) => r.keyId, fixed: true },
+];
+
+const SIGN_COLUMNS: Column<SignRecord>[] = [
+  { header: 'manifest', value: (r) => r.manifest },
+  { header: 'sequence', value: (r) => r.sequence },
+  { header: 'total', value: (r) => r.total },
+  { header: 'signature', value: (r) => r.signature },
+  { header: 'keyId', value: (r) => r.keyId, fixed: true },
+];
+
+/** One record on stdout, in the format asked for (table on a terminal, JSON Lines otherwise). */
+async function writeOne<T>(format: string | undefined, columns: Column<T>[], record: T): Promise<void> {
+  const writer = createRecordWriter(resolveFormat(format, false), columns);
+  writer.write(record);
+  await writer.close();
+}
+
 function registerKeys(hashset: Command): void {
   hashset
     .command('keygen')
     .summary('make an Ed25519 key pair for signing manifests')
     .argument('<prefix>', 'writes <prefix>.key (private, mode 0600) and <prefix>.pub')
+    .addOption(outputFormatOption())
     .addHelpText('after', '\nExample:\n  vigie hashset keygen ~/keys/hotline   (keep the .key offline; give the .pub to CI)')
-    .action(async (prefix: string) => {
-      const keys = await generateKeys(prefix);
-      process.stdout.write(`private key ${keys.privateKey} (mode 0600)\npublic key  ${keys.publicKey}\nkey id      ${keys.keyId}\n`);
+    .action(async (prefix: string, options: { format?: string }) => {
+      await writeOne<KeygenRecord>(options.format, KEYGEN_COLUMNS, await generateKeys(prefix));
     });
   hashset
     .command('sign')
@@ -352,6 +398,7 @@ function registerKeys(hashset: Command): void {
     .option('--name <name>', 'list name recorded in the manifest')
     .addOption(listFormatOption())
     .option('--type <signal>', 'signal of a plain list', parseSignal)
+    .addOption(outputFormatOption())
     .addHelpText(
       'after',
       `
@@ -369,7 +416,13 @@ Example:
       });
       const manifestPath = await writeManifest(set, manifest);
       const signature = await signFile(manifestPath, options.key);
-      process.stdout.write(`${manifestPath} (sequence ${manifest.sequence}, ${manifest.total} hashes)\n${signature.path} (key ${signature.keyId})\n`);
+      await writeOne<SignRecord>(options.format, SIGN_COLUMNS, {
+        manifest: manifestPath,
+        sequence: manifest.sequence,
+        total: manifest.total,
+        signature: signature.path,
+        keyId: signature.keyId,
+      });
     });
 }
 
