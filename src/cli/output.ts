@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { checkOutputTarget, createAtomicWriteStream, type AtomicWriteStream } from '../core/atomic.js';
 import { neutraliseFormula } from '../core/csv-formula.js';
@@ -17,6 +17,21 @@ export function resolveFormat(requested: string | undefined, toFile: boolean): O
     throw new VigieError('usage', `unknown format "${requested}" (use jsonl, csv or table)`, ExitCode.usage);
   }
   return requested as OutputFormat;
+}
+
+/**
+ * `-f` for a command whose default output is for a person even in a pipe (a CI log is read by one): `table` is its
+ * summary line or table, whatever stdout is; `--json` stays as a hidden alias of `-f jsonl` for older scripts.
+ */
+export function addSummaryFormatOptions(command: Command, table: string): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', `jsonl, csv or table (default: table, ${table}, even in a pipe)`))
+    .addOption(new Option('--json', 'the same as -f jsonl').hideHelp());
+}
+
+/** The format `addSummaryFormatOptions`' flags ask for. */
+export function summaryFormat(options: { format?: string; json?: boolean }): OutputFormat {
+  return options.json ? 'jsonl' : resolveFormat(options.format ?? 'table', false);
 }
 
 let quiet = false;

@@ -1,10 +1,10 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { EnvironmentCheck } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
 import { checkImageSupport, checkVideoSupport } from '../../hashing/index.js';
 import { checkGeoSupport } from '../../net/index.js';
 import { embeddedDataVersions } from '../data-versions.js';
-import { createRecordWriter, resolveFormat, type Column } from '../output.js';
+import { addSummaryFormatOptions, createRecordWriter, summaryFormat, type Column } from '../output.js';
 
 /** Every domain's environment checks, and the embedded data versions; a domain with optional parts adds its function here. */
 const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport, checkDataVersions];
@@ -26,11 +26,10 @@ const COLUMNS: Column<EnvironmentCheck>[] = [
 ];
 
 export function registerDoctor(program: Command): void {
-  program
+  const command = program
     .command('doctor')
-    .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.')
-    .option('-f, --format <format>', 'jsonl (one object per check), csv or table (default: table, even in a pipe)')
-    .addOption(new Option('--json', 'the same as -f jsonl').hideHelp())
+    .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.');
+  addSummaryFormatOptions(command, 'one row per part')
     .addHelpText(
       'after',
       `
@@ -42,8 +41,7 @@ Exit codes: 0 everything required is present, 4 something required is missing.`,
     )
     .action(async (options: { json?: boolean; format?: string }) => {
       const checks = (await Promise.all(CHECKS.map((check) => check()))).flat();
-      // Read by a person in a CI log too: the table unless a format is asked for.
-      const writer = createRecordWriter(options.json ? 'jsonl' : resolveFormat(options.format ?? 'table', false), COLUMNS);
+      const writer = createRecordWriter(summaryFormat(options), COLUMNS);
       for (const check of checks) writer.write(check);
       await writer.close();
       if (checks.some((check) => check.required && check.status === 'missing')) process.exitCode = ExitCode.environment;

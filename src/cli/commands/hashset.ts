@@ -27,7 +27,7 @@ import {
   type VerifyReport,
 } from '../../hashsets/index.js';
 import { parsePositiveInteger, parseSignal, parseThresholds } from '../inputs.js';
-import { createRecordWriter, resolveFormat, summary, type Column } from '../output.js';
+import { addSummaryFormatOptions, createRecordWriter, resolveFormat, summary, summaryFormat, type Column, type OutputFormat } from '../output.js';
 
 /** Skipped lines shown on stderr; the rest are counted (a broken 10M-line list must not flood the terminal). */
 const SHOWN_SKIPS = 20;
@@ -102,6 +102,8 @@ Exit codes: 0 imported, 2 usage error, 3 unreadable or malformed input, nothing 
 or any skipped line with --strict.`,
     )
     .action(async (files: string[], options) => {
+      // Before the work: a bad -f must not fail after the store is written.
+      const format = resolveFormat(options.format, false);
       const result = await importHashSet(files, options.output, {
         format: options.listFormat,
         type: options.type,
@@ -116,7 +118,7 @@ or any skipped line with --strict.`,
       });
       const manifest = await buildManifest(options.output, { sequence: options.sequence, name: options.name });
       await writeManifest(options.output, manifest);
-      const writer = createRecordWriter(resolveFormat(options.format, false), importColumns);
+      const writer = createRecordWriter(format, importColumns);
       for (const file of result.files) writer.write(file);
       await writer.close();
       reportSkips(result.files);
@@ -132,6 +134,27 @@ or any skipped line with --strict.`,
     });
 }
 
+/** What `hashset export` wrote. */
+interface ExportRecord {
+  /** The native store read. */
+  set: string;
+  /** The list file written. */
+  output: string;
+  /** Its format. */
+  to: FormatName;
+  /** Entries written. */
+  written: number;
+  /** Entries the format could not hold, counted per reason (also reported on stderr). */
+  leftOut: Record<string, number>;
+}
+
+const EXPORT_COLUMNS: Column<ExportRecord>[] = [
+  { header: 'output', value: (r) => r.output },
+  { header: 'to', value: (r) => r.to },
+  { header: 'written', value: (r) => r.written },
+  { header: 'leftOut', value: (r) => countsText(r.leftOut) },
+];
+
 function registerExport(hashset: Command): void {
   hashset
     .command('export')
@@ -141,6 +164,7 @@ function registerExport(hashset: Command): void {
     .addOption(noVerifyOption())
     .requiredOption('-o, --output <file>', 'list file to write (mode 0600, atomically)')
     .option('--signal <signal>', 'only this signal (plain lists hold one)', parseSignal)
+    .addOption(outputFormatOption())
     .addHelpText(
       'after',
       `
@@ -148,11 +172,14 @@ Examples:
   vigie hashset export set.vhs --to hashdeep -o known.hashdeep
   vigie hashset export set.vhs --to plain --signal md5 -o md5.txt
 
-Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, never dropped silently.`,
+Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, never dropped silently.
+The record of what was written goes to stdout (-f).`,
     )
-    .action(async (set: string, options: { to: FormatName; output: string; signal?: SignalName; verify: boolean }) => {
+    .action(async (set: string, options: { to: FormatName; output: string; signal?: SignalName; verify: boolean; format?: string }) => {
+      const format = resolveFormat(options.format, false);
       const { written, skips } = await exportHashSet(set, options.to, options.output, { signal: options.signal, verify: options.verify });
       for (const [reason, count] of Object.entries(skips)) process.stderr.write(`vigie: ${count} entries left out: ${reason}\n`);
+      await writeOne<ExportRecord>(format, EXPORT_COLUMNS, { set, output: options.output, to: options.to, written, leftOut: skips });
       summary(`wrote ${written} entries to ${options.output}`);
     });
 }
@@ -253,9 +280,10 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
     )
     .action(async (sets: string | string[], options) => {
       const inputs = Array.isArray(sets) ? sets : [sets];
+      const format = resolveFormat(options.format, false);
       const result = await mergeHashSets(inputs, options.output, options.name ?? basename(options.output), { verify: options.verify });
       await writeManifest(options.output, await buildManifest(options.output, { name: options.name }));
-      const writer = createRecordWriter<(typeof result.conflicts)[number]>(resolveFormat(options.format, false), [
+      const writer = createRecordWriter<(typeof result.conflicts)[number]>(format, [
         { header: 'signal', value: (c) => c.signal },
         { header: 'hash', value: (c) => c.hash, fixed: true },
         {
@@ -275,15 +303,14 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
 }
 
 function registerVerify(hashset: Command): void {
-  hashset
+  const command = hashset
     .command('verify')
     .summary('check a list against its manifest and signature (for CI)')
     .argument('<set>', 'native store or list file, with <set>.manifest.json beside it')
     .option('--pubkey <key>', 'Ed25519 public key (PEM): the signature <set>.manifest.json.sig must hold with it')
     .option('--previous <manifest>', 'last accepted manifest: the sequence must not go backwards')
-    .option('--expect-min-count <n>', 'fail when the list holds fewer hashes', parsePositiveInteger('--expect-min-count'))
-    .addOption(new Option('-f, --format <format>', 'jsonl, csv or table (default: table, a one-line summary)'))
-    .addOption(new Option('--json', 'the same as -f jsonl').hideHelp())
+    .option('--expect-min-count <n>', 'fail when the list holds fewer hashes', parsePositiveInteger('--expect-min-count'));
+  addSummaryFormatOptions(command, 'a one-line summary')
     .addHelpText(
       'after',
       `
@@ -303,8 +330,7 @@ Exit codes: 0 sound, 1 one line per problem on stderr (file:line: what), 2 usage
         previous: options.previous,
         expectMinCount: options.expectMinCount,
       });
-      // A CI log is read by a person: the one-line summary unless a format is asked for.
-      const format = options.json ? 'jsonl' : resolveFormat(options.format ?? 'table', false);
+      const format = summaryFormat(options);
       for (const problem of report.problems) process.stderr.write(`${formatProblem(problem)}\n`);
       if (report.problemCount > report.problems.length) {
         process.stderr.write(`${report.file}: … ${report.problemCount - report.problems.length} more problems\n`);
@@ -373,8 +399,8 @@ const SIGN_COLUMNS: Column<SignRecord>[] = [
 ];
 
 /** One record on stdout, in the format asked for (table on a terminal, JSON Lines otherwise). */
-async function writeOne<T>(format: string | undefined, columns: Column<T>[], record: T): Promise<void> {
-  const writer = createRecordWriter(resolveFormat(format, false), columns);
+async function writeOne<T>(format: OutputFormat, columns: Column<T>[], record: T): Promise<void> {
+  const writer = createRecordWriter(format, columns);
   writer.write(record);
   await writer.close();
 }
@@ -387,7 +413,9 @@ function registerKeys(hashset: Command): void {
     .addOption(outputFormatOption())
     .addHelpText('after', '\nExample:\n  vigie hashset keygen ~/keys/hotline   (keep the .key offline; give the .pub to CI)')
     .action(async (prefix: string, options: { format?: string }) => {
-      await writeOne<KeygenRecord>(options.format, KEYGEN_COLUMNS, await generateKeys(prefix));
+      // Checked before the keys are written: a bad -f must not leave a key pair behind.
+      const format = resolveFormat(options.format, false);
+      await writeOne<KeygenRecord>(format, KEYGEN_COLUMNS, await generateKeys(prefix));
     });
   hashset
     .command('sign')
@@ -407,6 +435,7 @@ Example:
   vigie hashset sign known.txt --type md5 --key ~/keys/hotline.key --sequence 42`,
     )
     .action(async (set: string, options) => {
+      const format = resolveFormat(options.format, false);
       const current = await readManifest(manifestPathOf(set)).catch(() => undefined);
       const manifest = await buildManifest(set, {
         sequence: options.sequence ?? current?.manifest.sequence ?? 1,
@@ -416,7 +445,7 @@ Example:
       });
       const manifestPath = await writeManifest(set, manifest);
       const signature = await signFile(manifestPath, options.key);
-      await writeOne<SignRecord>(options.format, SIGN_COLUMNS, {
+      await writeOne<SignRecord>(format, SIGN_COLUMNS, {
         manifest: manifestPath,
         sequence: manifest.sequence,
         total: manifest.total,
