@@ -149,7 +149,7 @@ export function createRecordWriter<T>(
 }
 
 /** The width of the terminal standard output goes to; undefined when it is not a terminal (a pipe or a file). */
-export function terminalWidth(): number | undefined {
+function terminalWidth(): number | undefined {
   return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
 }
 

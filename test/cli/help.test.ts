@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layOutHelpText } from '../../src/cli/help-layout.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { runVigie } from '../helpers/cli.js';
 import { runInTerminal } from './terminal.js';
 
 /** Every command and subcommand, each fully defined (a command's module is loaded only when it is invoked). */
 async function allCommands(): Promise<Command[]> {
-  const names = (await buildProgram(['node', 'vigie'])).commands.map((command) => command.name());
-  const found: Command[] = [];
+  const root = await buildProgram(['node', 'vigie']);
+  const names = root.commands.map((command) => command.name());
+  const found: Command[] = [root];
   const walk = (command: Command) => {
     found.push(command);
     command.commands.forEach(walk);
@@ -42,7 +44,7 @@ beforeAll(async () => {
 describe('--help of every command', () => {
   it('covers every command and subcommand', () => {
     const paths = commands.map(pathOf);
-    for (const expected of ['vigie hash', 'vigie match', 'vigie hashset import', 'vigie hashset sign', 'vigie resolve', 'vigie geo', 'vigie doctor', 'vigie config show', 'vigie notice templates check', 'vigie notice send', 'vigie triage', 'vigie case list', 'vigie report']) {
+    for (const expected of ['vigie', 'vigie hash', 'vigie match', 'vigie hashset import', 'vigie hashset sign', 'vigie resolve', 'vigie geo', 'vigie doctor', 'vigie config show', 'vigie notice templates check', 'vigie notice send', 'vigie triage', 'vigie case list', 'vigie report']) {
       expect(paths).toContain(expected);
     }
   });
@@ -103,6 +105,31 @@ describe('--help of every command', () => {
     expect(helpAt(commands.find((command) => pathOf(command) === 'vigie hashset sign')!, 100).split('\n')[0]).toBe(
       'Usage: vigie hashset sign [options] --key <private> <set>',
     );
+  });
+});
+
+describe('layOutHelpText', () => {
+  it('joins hand-broken prose and wraps it; a sentence starting on its own line stays a new line', () => {
+    const text = 'Exit codes: 0 done, 2 usage error, 3 at least one\ninput failed.\nIndexes are cached.';
+    expect(layOutHelpText(text, 80)).toBe('Exit codes: 0 done, 2 usage error, 3 at least one input failed.\nIndexes are cached.');
+    expect(layOutHelpText(text, 40)).toBe('Exit codes: 0 done, 2 usage error, 3 at\nleast one input failed.\nIndexes are cached.');
+  });
+
+  it('keeps examples that fit; puts a too-wide example\'s description under it and continues its command with \\', () => {
+    const fits = '  vigie hash a.jpg    hash one file\n  vigie hash dir/      every file';
+    expect(layOutHelpText(fits, 80)).toBe(fits);
+    const wide = `  vigie doctor -f jsonl | jq 'select(.status != "ok" and .required == true)' --arg x y    only what is broken`;
+    expect(layOutHelpText(wide, 50).split('\n')).toEqual([
+      '  vigie doctor -f jsonl | jq \\',
+      `    'select(.status != "ok" and .required == true)' \\`,
+      '    --arg x y',
+      '      only what is broken',
+    ]);
+  });
+
+  it('keeps blank lines and an indented sample (YAML) as written', () => {
+    const text = 'Config file:\n  dns:\n    resolver: 9.9.9.9\n\nExamples:';
+    expect(layOutHelpText(text, 80)).toBe(text);
   });
 });
 
