@@ -95,9 +95,9 @@ const HELP: Partial<Help> = {
   },
 };
 
-/** Commander's parse errors as vigie's other errors: one line on stderr (exit 2 is set by runCli). */
+/** Commander's parse errors as vigie's other errors: one line on stderr (exit 2 is set by runCli), its suggestion too. */
 const outputError = (text: string, write: (text: string) => void) =>
-  write(`vigie: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`);
+  write(`vigie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`);
 
 /** The command an argument list runs (`vigie hash …`, `vigie help hash`, `vigie --config f.yaml hash`), if any. */
 function invokedCommand(args: string[]): string | undefined {

@@ -133,7 +133,7 @@ describe('layOutHelpText', () => {
   });
 });
 
-describe('a missing required option', () => {
+describe('a usage error: a missing required option, an unknown one', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-help-'));
@@ -148,6 +148,7 @@ describe('a missing required option', () => {
     [['match', 'list.txt'], "required option '--against <sets...>' not specified"],
     [['report'], "required option '--case <path|url>' not specified"],
     [['notice', 'send', 'bundle'], "required option '--smtp <url>' not specified"],
+    [['hash', '--formt', 'csv', 'list.txt'], "unknown option '--formt' (Did you mean --format?)"],
   ])('vigie %j: one line, exit 2 (usage), nothing done', async (args, message) => {
     const result = await runVigie(args, { cwd: dir });
     expect(result.code).toBe(2);
