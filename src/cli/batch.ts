@@ -1,3 +1,4 @@
+import { untilAborted } from '../core/abort.js';
 import { ExitCode, type ErrorInfo } from '../core/errors.js';
 import { runSignal } from './interrupt.js';
 import { createRecordWriter, summary, type Column, type OutputFormat } from './output.js';
@@ -25,7 +26,8 @@ export interface BatchOutput<T> {
 /**
  * Writes a batch's records as they come (one per input), reports each failed input on stderr, and sets exit code 3
  * at the end when any failed. A thrown error or an abort (SIGINT/SIGTERM) leaves any previous `-o` file untouched
- * and no temporary file behind; the abort's reason (exit 130/143) is thrown, even while a record is still awaited.
+ * and no temporary file behind; the abort's reason (exit 130/143) is thrown. The sources are given the same signal,
+ * so the records still in flight come back at once (as `aborted` errors) rather than after their work.
  */
 export async function writeBatch<T>(records: AsyncIterable<T>, options: BatchOutput<T>): Promise<void> {
   const signal = options.signal ?? runSignal;
@@ -43,6 +45,8 @@ export async function writeBatch<T>(records: AsyncIterable<T>, options: BatchOut
       if (options.keep?.(record) ?? true) writer.write(record);
       progress.tick();
     }
+    // A batch cut short by the signal must not end as a whole one (its -o file written).
+    signal.throwIfAborted();
   } catch (error) {
     progress.done();
     await writer.abort();
@@ -54,29 +58,5 @@ export async function writeBatch<T>(records: AsyncIterable<T>, options: BatchOut
     const of = options.total > 0 ? ` of ${options.total}` : '';
     summary(`${failed}${of} ${options.failedSummary}`);
     process.exitCode = ExitCode.input;
-  }
-}
-
-/**
- * The records, but each wait for the next one races the signal: an abort ends the loop at once (with the reason)
- * instead of waiting for a slow item. The source is left as it is; the process exit abandons its work.
- */
-async function* untilAborted<T>(records: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  const iterator = records[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next.done) return;
-      yield next.value;
-      signal.throwIfAborted();
-    }
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

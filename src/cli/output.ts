@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { checkOutputTarget, createAtomicWriteStream, type AtomicWriteStream } from '../core/atomic.js';
 import { neutraliseFormula } from '../core/csv-formula.js';
@@ -17,6 +17,21 @@ export function resolveFormat(requested: string | undefined, toFile: boolean): O
     throw new VigieError('usage', `unknown format "${requested}" (use jsonl, csv or table)`, ExitCode.usage);
   }
   return requested as OutputFormat;
+}
+
+/**
+ * `-f` for a command whose default output is for a person even in a pipe (a CI log is read by one): `table` is its
+ * summary line or table, whatever stdout is; `--json` stays as a hidden alias of `-f jsonl` for older scripts.
+ */
+export function addSummaryFormatOptions(command: Command, table: string): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', `jsonl, csv or table (default: table, ${table}, even in a pipe)`))
+    .addOption(new Option('--json', 'the same as -f jsonl').hideHelp());
+}
+
+/** The format `addSummaryFormatOptions`' flags ask for. */
+export function summaryFormat(options: { format?: string; json?: boolean }): OutputFormat {
+  return options.json ? 'jsonl' : resolveFormat(options.format ?? 'table', false);
 }
 
 let quiet = false;
@@ -77,6 +92,11 @@ export async function prepareSharedOptions(program: Command, action: Command): P
 export interface Column<T> {
   header: string;
   value(record: T): string | number | undefined;
+  /**
+   * Never cut to fit the terminal: hashes (an MD5 or SHA-1 is compared with other tools' output by eye, a cut one
+   * cannot be) and ids. Other columns are cut with `…`, widest first, when a table is wider than the terminal.
+   */
+  fixed?: boolean;
 }
 
 export interface RecordWriter<T> {
@@ -116,7 +136,10 @@ export function createRecordWriter<T>(
       else tableRows.push(cells(record));
     },
     async close() {
-      if (format === 'table') emit(renderTable(columns.map((column) => column.header), tableRows));
+      if (format === 'table') {
+        const fixed = columns.map((column) => column.fixed === true);
+        emit(renderTable(columns.map((column) => column.header), tableRows, { width: file ? undefined : terminalWidth(), fixed }));
+      }
       await file?.commit();
     },
     async abort() {
@@ -125,12 +148,59 @@ export function createRecordWriter<T>(
   };
 }
 
-export function renderTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
+/** The width of the terminal standard output goes to; undefined when it is not a terminal (a pipe or a file). */
+function terminalWidth(): number | undefined {
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+}
+
+export interface TableOptions {
+  /** Fit rows into this many columns by cutting cells; undefined: no cut (a pipe or a file gets whole values). */
+  width?: number;
+  /** Per column: never cut (hashes, ids). */
+  fixed?: boolean[];
+}
+
+/** A cut column keeps at least its header's width and this many characters, so that it stays recognisable. */
+const MIN_CUT_WIDTH = 8;
+const GAP = 2;
+
+/**
+ * An aligned table: a header, a rule, one line per row. With `width`, the widest cuttable columns are narrowed, one
+ * character at a time, until a line fits (cells cut end with `…`); fixed columns and columns already at their minimum
+ * are left whole, so a table that cannot fit stays wider than the terminal rather than losing a hash.
+ */
+export function renderTable(headers: string[], rows: string[][], options: TableOptions = {}): string {
+  const natural = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
+  const widths = options.width === undefined ? natural : fitWidths(headers, natural, options.width, options.fixed ?? []);
   const line = (row: string[]) =>
     row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join('  ')
+      .map((cell, i) => {
+        const shown = cut(cell, widths[i]);
+        return i === row.length - 1 ? shown : shown.padEnd(widths[i]);
+      })
+      .join(' '.repeat(GAP))
       .trimEnd();
   return `${[line(headers), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n')}\n`;
+}
+
+function fitWidths(headers: string[], natural: number[], width: number, fixed: boolean[]): number[] {
+  const widths = [...natural];
+  const floor = natural.map((w, i) => (fixed[i] ? w : Math.min(w, Math.max(headers[i].length, MIN_CUT_WIDTH))));
+  let excess = widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1) - width;
+  while (excess > 0) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) if (widths[i] > floor[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
+    if (widest < 0) break;
+    widths[widest]--;
+    excess--;
+  }
+  return widths;
+}
+
+/** `cell` in at most `width` characters: cut ones end with `…` (and never split a surrogate pair). */
+function cut(cell: string, width: number): string {
+  if (cell.length <= width) return cell;
+  let end = width - 1;
+  if (end > 0 && /[\uD800-\uDBFF]/.test(cell[end - 1])) end--;
+  return `${cell.slice(0, end)}…`;
 }

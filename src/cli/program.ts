@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { ExitCode, VigieError } from '../core/errors.js';
+import { layOutHelpTexts } from './help-layout.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -75,6 +76,34 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Register> }
   },
 ];
 
+/** `-o <set>`: how a required option is written in a usage line. */
+function requiredTerm(option: Option): string {
+  const value = /[<[].*$/.exec(option.flags)?.[0];
+  return [option.short ?? option.long, value].filter(Boolean).join(' ');
+}
+
+/**
+ * Help as commander lays it out (wrapped once, at the terminal's width when stdout is one, else 80 columns), with
+ * required options marked: in the usage line (`vigie hashset sign [options] --key <private> <set>`) and in their
+ * description (`required: …`), since commander's own help does not tell them from the others.
+ */
+const HELP: Partial<Help> = {
+  sortSubcommands: false,
+  commandUsage(this: Help, command: Command) {
+    const usage = Help.prototype.commandUsage.call(this, command);
+    const required = command.options.filter((option) => option.mandatory).map(requiredTerm);
+    return required.length === 0 ? usage : usage.replace('[options]', `[options] ${required.join(' ')}`);
+  },
+  optionDescription(this: Help, option: Option) {
+    const description = Help.prototype.optionDescription.call(this, option);
+    return option.mandatory ? `required: ${description}` : description;
+  },
+};
+
+/** Commander's parse errors as vigie's other errors: one line on stderr (exit 2 is set by runCli), its suggestion too. */
+const outputError = (text: string, write: (text: string) => void) =>
+  write(`vigie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`);
+
 /** The command an argument list runs (`vigie hash …`, `vigie help hash`, `vigie --config f.yaml hash`), if any. */
 function invokedCommand(args: string[]): string | undefined {
   return args.find((arg) => COMMANDS.some((command) => command.name === arg));
@@ -87,8 +116,8 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .version(version, '-V, --version')
     .option('-q, --quiet', 'no progress bar and no summary lines on stderr (errors are still shown)')
     .option('--config <file>', 'config file (default: $VIGIE_CONFIG, else $XDG_CONFIG_HOME/vigie/config.yaml or ~/.config/vigie/config.yaml)')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: false })
+    .configureOutput({ outputError })
+    .configureHelp(HELP)
     .exitOverride();
   // Shared options (config layer, -o checks, -j clamp, --quiet) before any command's work; loaded only when one runs.
   program.hook('preAction', async (_, action) => (await import('./output.js')).prepareSharedOptions(program, action));
@@ -106,6 +135,7 @@ Docs: README.md. Run "vigie <command> --help" for a command's options and exampl
     program.commands[program.commands.length - 1].summary(summary);
   }
   for (const command of program.commands) command.exitOverride();
+  layOutHelpTexts(program);
   return program;
 }
 

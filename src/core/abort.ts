@@ -1,12 +1,35 @@
 /**
- * The items of `source` until `signal` aborts: a batch built on it starts no new work after that, lets the work in
- * flight end (its records are still yielded: a worker's video is aborted, its ffmpeg killed, before the batch ends),
- * then calls `signal.throwIfAborted()`, so that a partial batch never ends as a whole one.
+ * The items of `source` until `signal` aborts, and not one more: each wait for the next item races the signal, so an
+ * abort ends the iteration at once, even while a slow item is awaited. A batch built on it starts no new work after
+ * that and calls `signal.throwIfAborted()`, so that a partial batch never ends as a whole one. A source ended
+ * between two items is closed (its `finally` blocks run); one still computing its next item is left to finish or be
+ * abandoned (the caller closes what it owns, such as a worker pool; the process exit ends the rest).
  */
 export async function* untilAborted<T>(source: AsyncIterable<T> | Iterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
-  for await (const item of source) {
-    if (signal?.aborted) return;
-    yield item;
+  if (!signal) {
+    yield* source;
+    return;
+  }
+  const iterator: AsyncIterator<T> | Iterator<T> =
+    Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+  let onAbort = () => undefined as void;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let waiting = false;
+  try {
+    while (!signal.aborted) {
+      waiting = true;
+      const next = await Promise.race([Promise.resolve(iterator.next()), aborted]);
+      if (next === 'aborted') return;
+      waiting = false;
+      if (next.done || signal.aborted) return;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (!waiting) await iterator.return?.();
   }
 }
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, open } from 'node:fs/promises';
-import { endianness, homedir } from 'node:os';
+import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createAtomicWriteStream } from '../core/atomic.js';
+import { vigieCacheDir } from '../core/cache-dir.js';
 import type { LoadedHashSet, SignalArray } from '../core/hashset.js';
 import type { SignalName } from '../core/signals/index.js';
 import { buildIndex, deserializeIndex } from './build-index.js';
@@ -43,8 +44,7 @@ export interface OpenIndexesOptions {
 
 /** `$XDG_CACHE_HOME/vigie/indexes`, else `~/.cache/vigie/indexes` (the XDG default). */
 export function indexCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'vigie', 'indexes');
+  return join(vigieCacheDir(env), 'indexes');
 }
 
 /** Keyed by the set's content digest: the same set anywhere shares one index, a changed set gets a new one. */

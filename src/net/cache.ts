@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { familyOf, ipToBigInt } from './ip.js';
 
-/** `$XDG_CACHE_HOME/vigie`, or `~/.cache/vigie`. */
-export function defaultCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'vigie');
-}
+/** The answer cache's default place: vigie's cache directory (`$XDG_CACHE_HOME/vigie`, or `~/.cache/vigie`). */
+export { vigieCacheDir as defaultCacheDir } from '../core/cache-dir.js';
 
 interface StoredEntry<T> {
   key: string;

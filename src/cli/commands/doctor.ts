@@ -4,7 +4,7 @@ import { ExitCode } from '../../core/errors.js';
 import { checkImageSupport, checkVideoSupport } from '../../hashing/index.js';
 import { checkGeoSupport } from '../../net/index.js';
 import { embeddedDataVersions } from '../data-versions.js';
-import { renderTable } from '../output.js';
+import { addSummaryFormatOptions, createRecordWriter, summaryFormat, type Column } from '../output.js';
 
 /** Every domain's environment checks, and the embedded data versions; a domain with optional parts adds its function here. */
 const CHECKS: (() => Promise<EnvironmentCheck[]>)[] = [checkImageSupport, checkVideoSupport, checkGeoSupport, checkDataVersions];
@@ -18,28 +18,32 @@ async function checkDataVersions(): Promise<EnvironmentCheck[]> {
   }));
 }
 
+const COLUMNS: Column<EnvironmentCheck>[] = [
+  { header: 'part', value: (c) => c.name },
+  { header: 'status', value: (c) => c.status },
+  { header: 'need', value: (c) => (c.required ? 'required' : 'optional') },
+  { header: 'detail', value: (c) => c.detail },
+];
+
 export function registerDoctor(program: Command): void {
-  program
+  const command = program
     .command('doctor')
-    .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.')
-    .option('--json', 'one JSON object per check')
+    .description('Show which optional and required parts of the toolkit are usable here, with versions and paths.');
+  addSummaryFormatOptions(command, 'one row per part')
     .addHelpText(
       'after',
       `
 Examples:
   vigie doctor                              a table of every part, its status and version
-  vigie doctor --json | jq 'select(.status != "ok")'
+  vigie doctor -f jsonl | jq 'select(.status != "ok")'
 
 Exit codes: 0 everything required is present, 4 something required is missing.`,
     )
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean; format?: string }) => {
       const checks = (await Promise.all(CHECKS.map((check) => check()))).flat();
-      if (options.json) {
-        for (const check of checks) process.stdout.write(`${JSON.stringify(check)}\n`);
-      } else {
-        const rows = checks.map((c) => [c.name, c.status, c.required ? 'required' : 'optional', c.detail]);
-        process.stdout.write(renderTable(['part', 'status', 'need', 'detail'], rows));
-      }
+      const writer = createRecordWriter(summaryFormat(options), COLUMNS);
+      for (const check of checks) writer.write(check);
+      await writer.close();
       if (checks.some((check) => check.required && check.status === 'missing')) process.exitCode = ExitCode.environment;
     });
 }

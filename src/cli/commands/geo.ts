@@ -14,6 +14,7 @@ import {
 import { GEO_JOBS, REGISTRY_TIMEOUT_MS } from '../../net/settings.js';
 import { collectInputs, parsePositiveInteger, validated } from '../inputs.js';
 import { writeBatch } from '../batch.js';
+import { runSignal } from '../interrupt.js';
 import { resolveFormat, type Column } from '../output.js';
 
 const geoColumns: Column<HostingInfo>[] = [
@@ -66,8 +67,8 @@ export function registerGeo(program: Command): void {
   program
     .command('geo')
     .description(
-      'For each URL, domain or IP: the addresses and their country (GeoIP), the network, ASN and operator, the\n' +
-        'registrar (RDAP, WHOIS where RDAP has no server or fails), and abuse contacts ranked with where each came from.\n' +
+      'For each URL, domain or IP: the addresses and their country (GeoIP), the network, ASN and operator, the ' +
+        'registrar (RDAP, WHOIS where RDAP has no server or fails), and abuse contacts ranked with where each came from. ' +
         'Accepts "vigie resolve" JSON Lines (uses their finalUrl and addresses). Country data: DB-IP Lite (CC BY 4.0).',
     )
     .argument('[targets...]', 'URLs (cleaned as vigie resolve cleans them), domains or IP addresses (ip:port too); "-" reads stdin')
@@ -130,7 +131,7 @@ known), 4 a GeoIP database or the RDAP bootstrap is missing or damaged.`,
         rateLimitMs: rateLimit,
       });
       try {
-        await writeBatch(mapOrdered(inputs, options.jobs, (input) => lookup.lookup(asTarget(input))), {
+        await writeBatch(mapOrdered(inputs, options.jobs, (input) => lookup.lookup(asTarget(input), { signal: runSignal }), runSignal), {
           format,
           columns: geoColumns,
           output: options.output,

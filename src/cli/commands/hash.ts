@@ -7,6 +7,7 @@ import { DEFAULT_ALGORITHMS, hashBatch, VpdqDirectoryWriter } from '../../hashin
 import { collectInputs } from '../inputs.js';
 import { addMediaCommandOptions, batchOptionsFrom, HASH_ALGORITHMS, parseAlgorithms } from '../media-options.js';
 import { writeBatch } from '../batch.js';
+import { runSignal } from '../interrupt.js';
 import { resolveFormat, type Column } from '../output.js';
 
 /**
@@ -24,6 +25,7 @@ const hashColumns = (algorithms: SignalName[], table: boolean): Column<HashRecor
   ...algorithms.filter((name) => name !== 'vpdq').map((name) => ({
     header: name,
     value: (r: HashRecord) => (isHashError(r) ? '' : abbreviate(r.hashes[name], table)),
+    fixed: true,
   })),
   { header: 'pdqQuality', value: (r) => (!isHashError(r) && r.media === 'image' ? r.pdqQuality : '') },
   { header: 'frames', value: (r) => (!isHashError(r) && r.media === 'video' ? r.frames?.length : '') },
@@ -37,8 +39,8 @@ export function registerHash(program: Command): void {
   const command = program
     .command('hash')
     .description(
-      'Hash files and directories (recursively). Images get cryptographic and perceptual hashes, videos PDQ hashes\n' +
-        'of their frames (vPDQ, with ffmpeg); other files get cryptographic hashes only, with a record saying what\n' +
+      'Hash files and directories (recursively). Images get cryptographic and perceptual hashes, videos PDQ hashes ' +
+        'of their frames (vPDQ, with ffmpeg); other files get cryptographic hashes only, with a record saying what ' +
         'they are. Files are recognised by content, not name.',
     )
     .argument('[paths...]', 'files or directories; "-" reads a list of paths from stdin')
@@ -74,7 +76,7 @@ or no file was found under the paths given.`,
         throw new VigieError('nothing-found', `no file found under ${inputs.join(', ').slice(0, 200)}: nothing was hashed`, ExitCode.input);
       }
       const vpdqWriter = options.vpdqOut ? new VpdqDirectoryWriter(options.vpdqOut) : undefined;
-      const records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms: options.algorithms });
+      const records = hashBatch(entries, { ...batchOptionsFrom(options), algorithms: options.algorithms, signal: runSignal });
       await writeBatch(vpdqWriter ? writingVpdqFiles(records, vpdqWriter) : records, {
         format,
         columns: hashColumns(options.algorithms, format === 'table'),

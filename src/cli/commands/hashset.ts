@@ -27,7 +27,7 @@ import {
   type VerifyReport,
 } from '../../hashsets/index.js';
 import { parsePositiveInteger, parseSignal, parseThresholds } from '../inputs.js';
-import { createRecordWriter, resolveFormat, summary, type Column } from '../output.js';
+import { addSummaryFormatOptions, createRecordWriter, resolveFormat, summary, summaryFormat, type Column, type OutputFormat } from '../output.js';
 
 /** Skipped lines shown on stderr; the rest are counted (a broken 10M-line list must not flood the terminal). */
 const SHOWN_SKIPS = 20;
@@ -74,7 +74,7 @@ function registerImport(hashset: Command): void {
     .requiredOption('-o, --output <set>', 'native store to write (mode 0600, atomically), with <set>.manifest.json')
     .addOption(listFormatOption())
     .option('--type <signal>', 'signal of a plain list or of a CSV without a type column (md5, sha1, sha256, pdq, …)', parseSignal)
-    .option('--map <mapping>', 'CSV columns: hash=COL,type=COL,category=COL,scheme=COL,source=COL,tags=COL,md5=COL,…', parseColumnMap)
+    .option('--map <mapping>', 'CSV columns by name or number: hash=COL, type=COL, category=COL, scheme=COL, source=COL, tags=COL, or one per signal (md5=COL, …), comma-separated', parseColumnMap)
     .option('--delimiter <char>', 'CSV field separator (default: guessed from the header)')
     .option('--category-scheme <scheme>', 'category scheme to record (vics-us, vics-uk, dhs, caid, inhope-baseline, custom, …)')
     .option('--source <name>', 'list the entries came from (ncmec, iwf, project-vic, own, …)')
@@ -102,6 +102,8 @@ Exit codes: 0 imported, 2 usage error, 3 unreadable or malformed input, nothing 
 or any skipped line with --strict.`,
     )
     .action(async (files: string[], options) => {
+      // Before the work: a bad -f must not fail after the store is written.
+      const format = resolveFormat(options.format, false);
       const result = await importHashSet(files, options.output, {
         format: options.listFormat,
         type: options.type,
@@ -116,7 +118,7 @@ or any skipped line with --strict.`,
       });
       const manifest = await buildManifest(options.output, { sequence: options.sequence, name: options.name });
       await writeManifest(options.output, manifest);
-      const writer = createRecordWriter(resolveFormat(options.format, false), importColumns);
+      const writer = createRecordWriter(format, importColumns);
       for (const file of result.files) writer.write(file);
       await writer.close();
       reportSkips(result.files);
@@ -132,6 +134,27 @@ or any skipped line with --strict.`,
     });
 }
 
+/** What `hashset export` wrote. */
+interface ExportRecord {
+  /** The native store read. */
+  set: string;
+  /** The list file written. */
+  output: string;
+  /** Its format. */
+  to: FormatName;
+  /** Entries written. */
+  written: number;
+  /** Entries the format could not hold, counted per reason (also reported on stderr). */
+  leftOut: Record<string, number>;
+}
+
+const EXPORT_COLUMNS: Column<ExportRecord>[] = [
+  { header: 'output', value: (r) => r.output },
+  { header: 'to', value: (r) => r.to },
+  { header: 'written', value: (r) => r.written },
+  { header: 'leftOut', value: (r) => countsText(r.leftOut) },
+];
+
 function registerExport(hashset: Command): void {
   hashset
     .command('export')
@@ -141,6 +164,7 @@ function registerExport(hashset: Command): void {
     .addOption(noVerifyOption())
     .requiredOption('-o, --output <file>', 'list file to write (mode 0600, atomically)')
     .option('--signal <signal>', 'only this signal (plain lists hold one)', parseSignal)
+    .addOption(outputFormatOption())
     .addHelpText(
       'after',
       `
@@ -148,11 +172,14 @@ Examples:
   vigie hashset export set.vhs --to hashdeep -o known.hashdeep
   vigie hashset export set.vhs --to plain --signal md5 -o md5.txt
 
-Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, never dropped silently.`,
+Entries the format cannot hold (e.g. PDQ in hashdeep) are counted on stderr, never dropped silently.
+The record of what was written goes to stdout (-f).`,
     )
-    .action(async (set: string, options: { to: FormatName; output: string; signal?: SignalName; verify: boolean }) => {
+    .action(async (set: string, options: { to: FormatName; output: string; signal?: SignalName; verify: boolean; format?: string }) => {
+      const format = resolveFormat(options.format, false);
       const { written, skips } = await exportHashSet(set, options.to, options.output, { signal: options.signal, verify: options.verify });
       for (const [reason, count] of Object.entries(skips)) process.stderr.write(`vigie: ${count} entries left out: ${reason}\n`);
+      await writeOne<ExportRecord>(format, EXPORT_COLUMNS, { set, output: options.output, to: options.to, written, leftOut: skips });
       summary(`wrote ${written} entries to ${options.output}`);
     });
 }
@@ -185,7 +212,8 @@ function registerStats(hashset: Command): void {
       }
       const writer = createRecordWriter<string[]>(format, [
         { header: 'field', value: (r) => r[0] },
-        { header: 'value', value: (r) => r[1] },
+        // Holds the content SHA-256.
+        { header: 'value', value: (r) => r[1], fixed: true },
       ]);
       for (const row of rows) writer.write(row);
       await writer.close();
@@ -210,7 +238,7 @@ function registerDiff(hashset: Command): void {
       if (options.entries) {
         const writer = createRecordWriter<DiffChange>(
           format,
-          ['change', 'signal', 'hash', 'from', 'to'].map((key) => ({ header: key, value: (r) => r[key as keyof DiffChange] })),
+          ['change', 'signal', 'hash', 'from', 'to'].map((key) => ({ header: key, value: (r) => r[key as keyof DiffChange], fixed: key === 'hash' })),
           options.output,
         );
         for (const change of diff.changes) writer.write(change);
@@ -252,11 +280,12 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
     )
     .action(async (sets: string | string[], options) => {
       const inputs = Array.isArray(sets) ? sets : [sets];
+      const format = resolveFormat(options.format, false);
       const result = await mergeHashSets(inputs, options.output, options.name ?? basename(options.output), { verify: options.verify });
       await writeManifest(options.output, await buildManifest(options.output, { name: options.name }));
-      const writer = createRecordWriter<(typeof result.conflicts)[number]>(resolveFormat(options.format, false), [
+      const writer = createRecordWriter<(typeof result.conflicts)[number]>(format, [
         { header: 'signal', value: (c) => c.signal },
-        { header: 'hash', value: (c) => c.hash },
+        { header: 'hash', value: (c) => c.hash, fixed: true },
         {
           header: 'categories',
           value: (c) =>
@@ -274,15 +303,14 @@ Conflicts (a hash with different categories) are listed on stdout, one record ea
 }
 
 function registerVerify(hashset: Command): void {
-  hashset
+  const command = hashset
     .command('verify')
     .summary('check a list against its manifest and signature (for CI)')
     .argument('<set>', 'native store or list file, with <set>.manifest.json beside it')
     .option('--pubkey <key>', 'Ed25519 public key (PEM): the signature <set>.manifest.json.sig must hold with it')
     .option('--previous <manifest>', 'last accepted manifest: the sequence must not go backwards')
-    .option('--expect-min-count <n>', 'fail when the list holds fewer hashes', parsePositiveInteger('--expect-min-count'))
-    .addOption(new Option('-f, --format <format>', 'jsonl, csv or table (default: table, a one-line summary)'))
-    .addOption(new Option('--json', 'the same as -f jsonl').hideHelp())
+    .option('--expect-min-count <n>', 'fail when the list holds fewer hashes', parsePositiveInteger('--expect-min-count'));
+  addSummaryFormatOptions(command, 'a one-line summary')
     .addHelpText(
       'after',
       `
@@ -302,8 +330,7 @@ Exit codes: 0 sound, 1 one line per problem on stderr (file:line: what), 2 usage
         previous: options.previous,
         expectMinCount: options.expectMinCount,
       });
-      // A CI log is read by a person: the one-line summary unless a format is asked for.
-      const format = options.json ? 'jsonl' : resolveFormat(options.format ?? 'table', false);
+      const format = summaryFormat(options);
       for (const problem of report.problems) process.stderr.write(`${formatProblem(problem)}\n`);
       if (report.problemCount > report.problems.length) {
         process.stderr.write(`${report.file}: … ${report.problemCount - report.problems.length} more problems\n`);
@@ -333,15 +360,62 @@ Exit codes: 0 sound, 1 one line per problem on stderr (file:line: what), 2 usage
     });
 }
 
+/** What `hashset keygen` wrote. */
+interface KeygenRecord {
+  /** Path of the private key (PEM, PKCS#8, mode 0600): keep it offline. */
+  privateKey: string;
+  /** Path of the public key (PEM, SPKI): what CI verifies with. */
+  publicKey: string;
+  /** The key's id, as signatures and `verify` name it (the first 16 hex digits of the SHA-256 of its DER form). */
+  keyId: string;
+}
+
+/** What `hashset sign` wrote. */
+interface SignRecord {
+  /** Path of the manifest written (`<set>.manifest.json`). */
+  manifest: string;
+  /** The manifest's sequence number. */
+  sequence: number;
+  /** Hashes the manifest counts. */
+  total: number;
+  /** Path of the signature written (`<set>.manifest.json.sig`). */
+  signature: string;
+  /** Id of the key that signed. */
+  keyId: string;
+}
+
+const KEYGEN_COLUMNS: Column<KeygenRecord>[] = [
+  { header: 'privateKey', value: (r) => r.privateKey },
+  { header: 'publicKey', value: (r) => r.publicKey },
+  { header: 'keyId', value: (r) => r.keyId, fixed: true },
+];
+
+const SIGN_COLUMNS: Column<SignRecord>[] = [
+  { header: 'manifest', value: (r) => r.manifest },
+  { header: 'sequence', value: (r) => r.sequence },
+  { header: 'total', value: (r) => r.total },
+  { header: 'signature', value: (r) => r.signature },
+  { header: 'keyId', value: (r) => r.keyId, fixed: true },
+];
+
+/** One record on stdout, in the format asked for (table on a terminal, JSON Lines otherwise). */
+async function writeOne<T>(format: OutputFormat, columns: Column<T>[], record: T): Promise<void> {
+  const writer = createRecordWriter(format, columns);
+  writer.write(record);
+  await writer.close();
+}
+
 function registerKeys(hashset: Command): void {
   hashset
     .command('keygen')
     .summary('make an Ed25519 key pair for signing manifests')
     .argument('<prefix>', 'writes <prefix>.key (private, mode 0600) and <prefix>.pub')
+    .addOption(outputFormatOption())
     .addHelpText('after', '\nExample:\n  vigie hashset keygen ~/keys/hotline   (keep the .key offline; give the .pub to CI)')
-    .action(async (prefix: string) => {
-      const keys = await generateKeys(prefix);
-      process.stdout.write(`private key ${keys.privateKey} (mode 0600)\npublic key  ${keys.publicKey}\nkey id      ${keys.keyId}\n`);
+    .action(async (prefix: string, options: { format?: string }) => {
+      // Checked before the keys are written: a bad -f must not leave a key pair behind.
+      const format = resolveFormat(options.format, false);
+      await writeOne<KeygenRecord>(format, KEYGEN_COLUMNS, await generateKeys(prefix));
     });
   hashset
     .command('sign')
@@ -352,6 +426,7 @@ function registerKeys(hashset: Command): void {
     .option('--name <name>', 'list name recorded in the manifest')
     .addOption(listFormatOption())
     .option('--type <signal>', 'signal of a plain list', parseSignal)
+    .addOption(outputFormatOption())
     .addHelpText(
       'after',
       `
@@ -360,6 +435,7 @@ Example:
   vigie hashset sign known.txt --type md5 --key ~/keys/hotline.key --sequence 42`,
     )
     .action(async (set: string, options) => {
+      const format = resolveFormat(options.format, false);
       const current = await readManifest(manifestPathOf(set)).catch(() => undefined);
       const manifest = await buildManifest(set, {
         sequence: options.sequence ?? current?.manifest.sequence ?? 1,
@@ -369,7 +445,13 @@ Example:
       });
       const manifestPath = await writeManifest(set, manifest);
       const signature = await signFile(manifestPath, options.key);
-      process.stdout.write(`${manifestPath} (sequence ${manifest.sequence}, ${manifest.total} hashes)\n${signature.path} (key ${signature.keyId})\n`);
+      await writeOne<SignRecord>(format, SIGN_COLUMNS, {
+        manifest: manifestPath,
+        sequence: manifest.sequence,
+        total: manifest.total,
+        signature: signature.path,
+        keyId: signature.keyId,
+      });
     });
 }
 

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { ExitCode, VigieError } from '../../core/errors.js';
-import { walkFiles } from '../../core/files.js';
+import { walkFiles, type WalkEntry } from '../../core/files.js';
 import { isMatchError, type MatchOutput } from '../../core/match.js';
-import type { MediaHasher } from '../../core/media-hasher.js';
-import { hashBatch, type BatchOptions } from '../../hashing/index.js';
+import { Hasher } from '../../hashing/index.js';
 import { detectFormat, FORMAT_NAMES, isNativeStore, loadHashSet, readListAsHashRecords, type FormatName } from '../../hashsets/index.js';
 import { MediaMatcher } from '../../matching/index.js';
 import { collectInputs, parseInteger, parseSignal, parseThresholds } from '../inputs.js';
@@ -64,30 +63,12 @@ async function splitAgainst(values: string[]): Promise<{ sets: string[]; inputs:
   return { sets, inputs };
 }
 
-/**
- * A MediaHasher over the batch hasher, until src/hashing's long-lived Hasher (which implements MediaHasher) is
- * what the CLI builds.
- */
-function batchHasher(options: Omit<BatchOptions, 'algorithms'>): MediaHasher {
-  return {
-    async *hashFiles(paths, { algorithms }) {
-      const entries = [];
-      for await (const entry of walkFiles([...(paths as Iterable<string>)])) entries.push(entry);
-      yield* hashBatch(entries, { ...options, algorithms });
-    },
-    hashBytes() {
-      throw new Error('not used by vigie match');
-    },
-    close: async () => undefined,
-  };
-}
-
 export function registerMatch(program: Command): void {
   const command = program
     .command('match')
     .description(
-      'Match files and directories (hashed on the fly) or the records of "vigie hash" (--hashes) against native\n' +
-        'hash sets: cryptographic hashes by equality, PDQ and blockhash by Hamming distance (thresholds per signal,\n' +
+      'Match files and directories (hashed on the fly) or the records of "vigie hash" (--hashes) against native ' +
+        'hash sets: cryptographic hashes by equality, PDQ and blockhash by Hamming distance (thresholds per signal, ' +
         'per set, or by flag), videos by the vPDQ share of matching frames. One record per input, best match first.',
     )
     .argument('[inputs...]', 'files or directories; "-" reads a list of paths from stdin')
@@ -145,30 +126,32 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
         report: (message) => process.stderr.write(`vigie: ${message}\n`),
         algorithms: options.algorithms,
         jobs: options.jobs,
-        hasher: batchHasher(batchOptionsFrom(options)),
         signal: runSignal,
       });
-      let results: AsyncIterable<MatchOutput>;
-      let total = 0;
-      if (options.hashes !== undefined) {
-        const listFormat = options.hashesFormat ?? (options.hashes === '-' ? 'jsonl' : await detectFormat(options.hashes));
-        // vigie hash's own records keep what a list cannot carry (dihedral variants, quality, video frames).
-        results =
-          listFormat === 'jsonl'
-            ? matcher.matchHashFile(options.hashes)
-            : matcher.matchRecords(readListAsHashRecords(options.hashes, { format: listFormat, type: options.type }));
-      } else {
-        const inputs = await collectInputs(paths, options.from);
-        // First, so that sets nothing could be compared with are an error before any file is walked.
-        results = matcher.matchFiles(inputs);
-        for await (const _ of walkFiles(inputs)) total++;
-        if (total === 0) {
-          await matcher.close();
-          throw new VigieError('not-found', `no file found in ${inputs.join(', ')}: nothing to match`, ExitCode.input);
-        }
-      }
+      // Its worker threads start at the first file; closed below, also when the run is interrupted or fails.
+      const hasher = new Hasher(batchOptionsFrom(options));
       const counts = { inputs: 0, matched: 0, unmatched: 0 };
       try {
+        let results: AsyncIterable<MatchOutput>;
+        let total = 0;
+        if (options.hashes !== undefined) {
+          const listFormat = options.hashesFormat ?? (options.hashes === '-' ? 'jsonl' : await detectFormat(options.hashes));
+          // vigie hash's own records keep what a list cannot carry (dihedral variants, quality, video frames).
+          results =
+            listFormat === 'jsonl'
+              ? matcher.matchHashFile(options.hashes)
+              : matcher.matchRecords(readListAsHashRecords(options.hashes, { format: listFormat, type: options.type }));
+        } else {
+          const inputs = await collectInputs(paths, options.from);
+          // First, so that sets nothing could be compared with are an error before any file is walked.
+          const algorithms = matcher.algorithms;
+          const entries: WalkEntry[] = [];
+          for await (const entry of walkFiles(inputs)) entries.push(entry);
+          if (entries.length === 0) throw new VigieError('not-found', `no file found in ${inputs.join(', ')}: nothing to match`, ExitCode.input);
+          total = entries.length;
+          // Walked entries, not paths: a directory loop or a FIFO is an error record, never opened.
+          results = matcher.matchRecords(hasher.hashEntries(entries, { algorithms, signal: runSignal }));
+        }
         await writeBatch(results, {
           format,
           columns: matchColumns,
@@ -187,7 +170,7 @@ matched (bad hash, unreadable file, no hash of a type the sets hold; its record 
           },
         });
       } finally {
-        await matcher.close();
+        await Promise.all([matcher.close(), hasher.close()]);
       }
       if (counts.inputs === 0) {
         throw new VigieError('not-found', `${options.hashes === '-' ? 'stdin' : options.hashes} holds no hash: nothing to match`, ExitCode.input);

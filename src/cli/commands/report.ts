@@ -27,8 +27,8 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'The outcome of every report of a case (-f csv|jsonl|table, one line each), or the yearly figures as one\n' +
-        'self-contained HTML file with charts and tables (-f html): reports by category, source and month, the illegal\n' +
+      'The outcome of every report of a case (-f csv|jsonl|table, one line each), or the yearly figures as one ' +
+        'self-contained HTML file with charts and tables (-f html): reports by category, source and month, the illegal ' +
         'rate, hosting countries, top-level domains, providers, notices by kind, and the time to removal.',
     )
     .requiredOption('--case <path|url>', 'the case: a SQLite file or postgres://user@host/db')

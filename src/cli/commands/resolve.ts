@@ -6,6 +6,7 @@ import { DNS_RETRIES, DNS_TIMEOUT_MS, HTTP_MAX_HOPS, HTTP_TIMEOUT_MS, RESOLVE_JO
 import { csvColumn } from '../csv-inputs.js';
 import { collectInputs, parseInteger, parsePositiveInteger, validated } from '../inputs.js';
 import { writeBatch } from '../batch.js';
+import { runSignal } from '../interrupt.js';
 import { resolveFormat, type Column } from '../output.js';
 
 const addresses = (list: { address: string }[] | undefined) => (list ?? []).map((entry) => entry.address).join(' ');
@@ -35,8 +36,8 @@ export function registerResolve(program: Command): void {
   program
     .command('resolve')
     .description(
-      'Refang and normalise each URL, resolve its host with our own DNS (CNAME chain, A, AAAA, NS, MX, PTR), then\n' +
-        'follow it over HTTP hop by hop (Location headers and meta refresh), recording for every hop the address\n' +
+      'Refang and normalise each URL, resolve its host with our own DNS (CNAME chain, A, AAAA, NS, MX, PTR), then ' +
+        'follow it over HTTP hop by hop (Location headers and meta refresh), recording for every hop the address ' +
         'and port connected to, TLS certificate, status, Server header and a UTC timestamp. Only HTML is read.',
     )
     .argument('[urls...]', 'URLs as pasted (defanged forms accepted); "-" reads one per line from stdin')
@@ -86,6 +87,7 @@ Exit codes: 0 every URL resolved, 2 usage error, 3 at least one URL could not be
           jobs: options.jobs,
           perHost: options.perHost,
           allowPrivate: options.allowPrivate === true,
+          signal: runSignal,
         }),
         {
           format,

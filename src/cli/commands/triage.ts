@@ -52,9 +52,9 @@ export function registerTriage(program: Command): void {
   program
     .command('triage')
     .description(
-      'Triage a batch of reports (CSV or JSON Lines: id,url,reported_at,source [,category_claimed,ip,media,hashes]):\n' +
-        'clean and resolve each URL, locate its host, hash and match its media against hash sets, auto-qualify\n' +
-        'known content, rank the rest for review, draft notices. Checkpointed in the case: rerun after a crash to\n' +
+      'Triage a batch of reports (CSV or JSON Lines: id,url,reported_at,source [,category_claimed,ip,media,hashes]): ' +
+        'clean and resolve each URL, locate its host, hash and match its media against hash sets, auto-qualify ' +
+        'known content, rank the rest for review, draft notices. Checkpointed in the case: rerun after a crash to ' +
         'finish; several processes on one postgres:// case share the work.',
     )
     .argument('<reports...>', 'report files (.csv, or .jsonl/.ndjson)')

@@ -11,10 +11,12 @@ import {
   sendBundle,
   verifyBundle,
   writeBundle,
+  type BundleSummary,
   type BundleVerifyReport,
   type NoticeFormat,
   type SentLogRecord,
 } from '../../../notices/index.js';
+import { addSummaryFormatOptions, createRecordWriter, summaryFormat, type Column } from '../../output.js';
 
 function parseFormats(text: string): NoticeFormat[] {
   const formats = text.split(',').map((format) => format.trim()).filter((format) => format !== '');
@@ -44,6 +46,39 @@ async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Prom
   }
 }
 
+const BUNDLE_COLUMNS: Column<BundleSummary & { held: unknown[] }>[] = [
+  { header: 'output', value: (r) => r.output },
+  { header: 'caseRef', value: (r) => r.caseRef },
+  { header: 'createdAt', value: (r) => r.createdAt },
+  { header: 'notices', value: (r) => r.notices },
+  { header: 'held', value: (r) => r.held.length },
+  { header: 'files', value: (r) => r.files },
+  { header: 'bytes', value: (r) => r.bytes },
+  { header: 'manifestSha256', value: (r) => r.manifestSha256, fixed: true },
+  { header: 'keyId', value: (r) => r.keyId, fixed: true },
+];
+
+const VERIFY_COLUMNS: Column<BundleVerifyReport>[] = [
+  { header: 'bundle', value: (r) => r.bundle },
+  { header: 'sound', value: (r) => String(r.sound) },
+  { header: 'problems', value: (r) => r.problems.length },
+  { header: 'notices', value: (r) => r.notices },
+  { header: 'files', value: (r) => r.files },
+  { header: 'caseRef', value: (r) => r.caseRef },
+  { header: 'createdAt', value: (r) => r.createdAt },
+  { header: 'signature', value: (r) => r.signature },
+];
+
+const SEND_COLUMNS: Column<SentLogRecord>[] = [
+  { header: 'status', value: (r) => r.status },
+  { header: 'file', value: (r) => r.file },
+  { header: 'to', value: (r) => r.to.join(' ') },
+  { header: 'messageId', value: (r) => r.messageId, fixed: true },
+  { header: 'at', value: (r) => r.at },
+  { header: 'server', value: (r) => r.server },
+  { header: 'response', value: (r) => r.response },
+];
+
 function registerBundle(notice: Command): void {
   const command = notice
     .command('bundle')
@@ -53,8 +88,8 @@ function registerBundle(notice: Command): void {
     .option('--formats <list>', `formats among ${NOTICE_FORMATS.join(',')} (default: all that apply to each notice)`, parseFormats)
     .option('--sign <key>', 'Ed25519 private key (PEM, from `vigie hashset keygen`) to sign the manifest with')
     .option('--lang <fr|en>', 'language of every notice (default: from the recipient\'s country)')
-    .option('--templates <dir>', 'folder of <kind>.<lang>.hbs templates replacing the shipped ones')
-    .option('--json', 'print the summary as JSON')
+    .option('--templates <dir>', 'folder of <kind>.<lang>.hbs templates replacing the shipped ones');
+  addSummaryFormatOptions(command, 'a one-line summary')
     .addHelpText(
       'after',
       `
@@ -66,6 +101,7 @@ Example:
   vigie notice bundle case.yaml -o PDC-2026-000123.zip --sign ~/keys/hotline.key`,
     );
   addInputOptions(command).action(async (casePath: string | undefined, options) => {
+    const format = summaryFormat(options);
     const now = parseNow(options.now);
     const prepared = await prepareNotices(readInputOptions(casePath, { ...options, now }));
     for (const held of prepared.held) process.stderr.write(`vigie: held: ${held.kind} notice for ${held.url} (rule ${held.rule}): ${held.reason}\n`);
@@ -80,13 +116,16 @@ Example:
       }),
     );
     if (!summary) return;
-    if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, held: prepared.held })}\n`);
-    else {
+    if (format === 'table') {
       const signed = summary.keyId ? `; signed with key ${summary.keyId}` : '; not signed';
       process.stdout.write(
         `${summary.output}: ${summary.notices} notices, ${summary.files} files (${summary.bytes} bytes) for case ${summary.caseRef}, created ${summary.createdAt}; manifest sha256 ${summary.manifestSha256}${signed}\n`,
       );
+      return;
     }
+    const writer = createRecordWriter(format, BUNDLE_COLUMNS);
+    writer.write({ ...summary, held: prepared.held });
+    await writer.close();
   });
 }
 
@@ -95,28 +134,33 @@ function printProblems(report: BundleVerifyReport): void {
 }
 
 function registerVerify(notice: Command): void {
-  notice
+  const command = notice
     .command('verify')
     .summary('check a bundle: every file against the manifest, nothing added, and the signature')
     .argument('<bundle>', 'bundle folder or zip')
-    .option('--pubkey <file>', 'Ed25519 public key the manifest must be signed with')
-    .option('--json', 'print the report as JSON')
+    .option('--pubkey <file>', 'Ed25519 public key the manifest must be signed with');
+  addSummaryFormatOptions(command, 'a one-line summary')
     .addHelpText('after', '\nExit 0 when sound, 1 when not (each problem on stderr).\nExample:\n  vigie notice verify PDC-2026-000123.zip --pubkey hotline.pub')
     .action(async (bundle: string, options) => {
       const report = await verifyBundle(bundle, { publicKey: options.pubkey });
-      if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-      else {
+      const format = summaryFormat(options);
+      if (format === 'table') {
         printProblems(report);
         process.stdout.write(
           `${bundle}: ${report.sound ? 'sound' : `${report.problems.length} problem(s)`}; ${report.notices} notices, ${report.files} files; case ${report.caseRef ?? '?'}; created ${report.createdAt ?? '?'}; signature ${report.signature}\n`,
         );
+      } else {
+        if (format === 'csv') printProblems(report);
+        const writer = createRecordWriter(format, VERIFY_COLUMNS);
+        writer.write(report);
+        await writer.close();
       }
       if (!report.sound) process.exitCode = ExitCode.findings;
     });
 }
 
 function registerSend(notice: Command): void {
-  notice
+  const command = notice
     .command('send')
     .summary('send the .eml files of a verified bundle through an SMTP server, once each')
     .argument('<bundle>', 'bundle folder or zip')
@@ -124,8 +168,8 @@ function registerSend(notice: Command): void {
     .option('--pubkey <file>', 'Ed25519 public key the bundle must be signed with')
     .option('--ca <file>', 'extra CA certificate (PEM) to trust for the server')
     .option('--require-tls', 'refuse a server that does not offer STARTTLS (always so with credentials)')
-    .option('--retry-unconfirmed', 'send again messages an interrupted run left without the server\'s answer')
-    .option('--json', 'print each log record as JSON Lines')
+    .option('--retry-unconfirmed', 'send again messages an interrupted run left without the server\'s answer');
+  addSummaryFormatOptions(command, 'a line per message and a summary')
     .addHelpText(
       'after',
       `
@@ -140,9 +184,12 @@ Example:
       const ca = options.ca === undefined ? undefined : await readFile(options.ca as string).catch(() => {
         throw new VigieError('not-found', `cannot read CA certificate ${options.ca as string}`);
       });
+      const format = summaryFormat(options);
+      // Records are written as each message is answered, so that a long run shows its progress.
+      const writer = format === 'table' ? undefined : createRecordWriter(format, SEND_COLUMNS);
       const onMessage = (record: SentLogRecord) => {
         if (record.status === 'sending') return;
-        if (options.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+        if (writer) writer.write(record);
         else process.stdout.write(`${record.status} ${record.file} to ${record.to.join(', ')}: ${record.response ?? ''}\n`);
       };
       const summary = await sendBundle(bundle, {
@@ -156,7 +203,8 @@ Example:
       for (const messageId of summary.unconfirmed) {
         process.stderr.write(`vigie: ${messageId} was being sent when an earlier run stopped: not sent again (check the server, then --retry-unconfirmed)\n`);
       }
-      if (!options.json) {
+      await writer?.close();
+      if (!writer) {
         process.stdout.write(`${bundle}: ${summary.sent} sent, ${summary.alreadySent} already sent before, ${summary.unconfirmed.length} unconfirmed; log ${summary.log}\n`);
       }
       if (summary.unconfirmed.length > 0) process.exitCode = ExitCode.findings;

@@ -75,8 +75,8 @@ export function registerNotice(program: Command): Command {
   const notice = program
     .command('notice')
     .description(
-      'Turn a qualified case (a case file, or the JSON Lines of vigie resolve/geo/match) into notices: routed by the\n' +
-        'rules in data/notices/routing.yaml, rendered from templates, bundled and signed. Nothing is sent without\n' +
+      'Turn a qualified case (a case file, or the JSON Lines of vigie resolve/geo/match) into notices: routed by the ' +
+        'rules in data/notices/routing.yaml, rendered from templates, bundled and signed. Nothing is sent without ' +
         '"vigie notice send".',
     );
   registerRoute(notice);
