@@ -34,12 +34,7 @@ export function registerRecheck(program: Command): void {
   program
     .command('recheck')
     .description(
-      'Re-check every URL of a case under a sent notice and not yet found removed: online, removed (with the\n' +
-        'evidence: HTTP 404/410/451, DNS name gone, redirect elsewhere or to a removal page, unreachable several days\n' +
-        'running) or unreachable; each check stored with its time, and the time to removal. A direct media URL is\n' +
-        'asked with HEAD: its body is never downloaded. Still online: a reminder to the host, then the notices the\n' +
-        'routing rules planned "still-online" once due, are drafted into the case (never sent). Removed: the reporter\n' +
-        'who left an e-mail gets an outcome message drafted. Once a day at most per URL: made to run from cron.',
+      'Re-check every URL of a case under a sent notice and not yet found removed: online, removed (with the evidence: HTTP 404/410/451, DNS name gone, redirect elsewhere or to a removal page, unreachable several days running) or unreachable; each check stored with its time, and the time to removal. A direct media URL is asked with HEAD: its body is never downloaded. Still online: a reminder to the host, then the notices the routing rules planned "still-online" once due, are drafted into the case (never sent). Removed: the reporter who left an e-mail gets an outcome message drafted. Once a day at most per URL: made to run from cron.',
     )
     .requiredOption('--case <path|url>', 'the case: a SQLite file or postgres://user@host/db')
     .option('--now <time>', 'the time of the checks (UTC ISO 8601; default: now); its date is the day checked')
@@ -62,8 +57,8 @@ Examples:
   vigie recheck --case case.sqlite
   vigie recheck --case postgres://hotline@db.internal/cases -f csv -o recheck-$(date +%F).csv
 
-From cron, every morning (the log is plain lines on stderr when not on a terminal):
-  15 7 * * *  vigie recheck --case /srv/vigie/case.sqlite -o /srv/vigie/recheck/$(date +\\%F).jsonl 2>>/var/log/vigie-recheck.log
+From cron, every morning (plain log lines on stderr when not on a terminal):
+  15 7 * * * vigie recheck --case /srv/case.sqlite 2>>/var/log/vigie.log
 
 A second run the same UTC day makes no request and stores no check; what was drafted is never drafted again.
 Exit codes: 0 everything under notice is removed, 1 something is still online (or unreachable), 2 usage error,
