@@ -102,16 +102,19 @@ async function* runBounded<T, R>(
         if (next.done) exhausted = true;
         else start(next.value);
       }
-      // Hand out what is ready.
+      // Hand out what is ready; an abort while the consumer held an outcome stops the rest (which can be a whole
+      // reorder window finished behind one slow item) from being handed out as if nothing had happened.
       let yielded = false;
       if (ordered) {
         for (let outcome = finished.get(nextOut); outcome; outcome = finished.get(nextOut)) {
+          signal?.throwIfAborted();
           finished.delete(nextOut++);
           yielded = true;
           yield outcome;
         }
       } else {
         for (const [index, outcome] of finished) {
+          signal?.throwIfAborted();
           finished.delete(index);
           nextOut++;
           yielded = true;

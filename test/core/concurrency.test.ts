@@ -127,6 +127,24 @@ describe('mapOrderedOutcomes and mapUnordered', () => {
     expect(started).toBeLessThan(1000);
   });
 
+  it('an abort while the consumer holds an outcome hands out nothing more, even what already finished behind it', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    // Item 0 is slow: items 1..49 finish behind it and wait in the reorder window.
+    const map = mapOrderedOutcomes(Array.from({ length: 50 }, (_, i) => i), async (i) => {
+      await sleep(i === 0 ? 60 : 1);
+      return i;
+    }, { limit: 50, signal: controller.signal });
+    const run = (async () => {
+      for await (const outcome of map) {
+        seen.push(outcome.index);
+        controller.abort(new Error('stop'));
+      }
+    })();
+    await expect(run).rejects.toThrow('stop');
+    expect(seen).toEqual([0]);
+  });
+
   it('an abort wakes a map waiting on a slow item', async () => {
     const controller = new AbortController();
     const run = collect(mapOrderedOutcomes([1], () => new Promise(() => undefined), { limit: 1, signal: controller.signal }));
