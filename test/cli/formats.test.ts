@@ -13,8 +13,6 @@ import { jsonLines, runVigie } from '../helpers/cli.js';
 const WITHOUT_FORMAT: Record<string, string> = {
   'vigie notice new': 'interactive; its output is the case file',
   'vigie triage': 'prints its end-of-batch summary for people (case-store work)',
-  'vigie case show': 'prints one report as indented JSON (case-store work)',
-  'vigie case export': 'JSON Lines only, by design (case-store work)',
   'vigie case set': 'records a decision, prints nothing (case-store work)',
   'vigie case review': 'interactive (case-store work)',
 };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Category } from '../../core/categories.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import {
   caseView,
@@ -6,6 +7,7 @@ import {
   parseCategory,
   REPORT_STATUSES,
   reviewLines,
+  type CaseReport,
   type CaseStore,
   type DecisionChange,
   type ReportStatus,
@@ -18,7 +20,7 @@ import { parsePositiveInteger } from '../inputs.js';
 const DEFAULT_CASE = 'vigie-case.sqlite';
 
 const listColumns: Column<ReportSummary>[] = [
-  { header: 'id', value: (r) => r.id },
+  { header: 'id', value: (r) => r.id, fixed: true },
   { header: 'status', value: (r) => r.status },
   { header: 'priority', value: (r) => r.priority },
   { header: 'source', value: (r) => r.source },
@@ -26,6 +28,46 @@ const listColumns: Column<ReportSummary>[] = [
   { header: 'url', value: (r) => defangUrl(r.url) },
   { header: 'claimed', value: (r) => r.categoryClaimed },
   { header: 'category', value: (r) => (r.category ? `${r.category.scheme} ${r.category.value}` : '') },
+];
+
+/** `case export` as CSV or a table: one row per report, the list's columns and what triage and the analyst found. */
+const exportColumns: Column<CaseReport>[] = [
+  { header: 'id', value: (r) => r.report.id, fixed: true },
+  { header: 'status', value: (r) => r.report.status },
+  { header: 'priority', value: (r) => r.report.priority },
+  { header: 'source', value: (r) => r.report.source },
+  { header: 'reported', value: (r) => r.report.reportedAt },
+  { header: 'url', value: (r) => defangUrl(r.url?.url ?? r.report.url) },
+  { header: 'claimed', value: (r) => r.report.categoryClaimed },
+  { header: 'verdict', value: (r) => r.decision?.verdict ?? automaticVerdict(r) },
+  { header: 'category', value: (r) => categoryText(r.decision?.category ?? r.qualification?.category) },
+  { header: 'decided by', value: (r) => (r.decision ? `analyst ${r.decision.analyst}` : r.qualification ? 'automatic' : '') },
+  { header: 'country', value: (r) => r.hosting?.info.addresses[0]?.country },
+  { header: 'matches', value: (r) => r.media.reduce((count, media) => count + (media.matchRecord?.matches.length ?? 0), 0) },
+  { header: 'error', value: (r) => r.report.error && `${r.report.error.step}: ${r.report.error.message}` },
+];
+
+/** Auto-qualified content is illegal by the set's category; otherwise triage decided nothing. */
+function automaticVerdict(report: CaseReport): string | undefined {
+  return report.qualification?.status === 'auto-qualified' ? 'illegal' : undefined;
+}
+
+function categoryText(category: Category | undefined): string {
+  return category ? `${category.scheme}:${category.value}` : '';
+}
+
+/** One report as `field value` rows (`url.resolution.hops[0].status  200`), for `case show` as CSV or a table. */
+function fieldRows(value: unknown, path = ''): { field: string; value: string }[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => fieldRows(item, `${path}[${index}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => fieldRows(item, path ? `${path}.${key}` : key));
+  }
+  return value === undefined ? [] : [{ field: path, value: String(value) }];
+}
+
+const fieldColumns: Column<{ field: string; value: string }>[] = [
+  { header: 'field', value: (row) => row.field },
+  { header: 'value', value: (row) => row.value },
 ];
 
 function parseStatuses(text: string): ReportStatus[] {
@@ -94,20 +136,34 @@ export function registerCase(program: Command): void {
     .description('Everything known about one report, with provenance (media withheld for auto-qualified content)')
     .argument('<report>', 'report id')
     .option(...caseOption)
+    .option('-f, --format <format>', 'jsonl (the record on one line), csv or table (one field per row; default on a terminal)')
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .action(async (id: string, options) => {
+      const format = resolveFormat(options.format, options.output !== undefined);
       await withCase(options.case, async (store) => {
-        process.stdout.write(`${JSON.stringify(caseView(await requireReport(store, id)), null, 2)}\n`);
+        const view = caseView(await requireReport(store, id));
+        if (format === 'jsonl') {
+          const writer = createRecordWriter('jsonl', [], options.output);
+          writer.write(view);
+          await writer.close();
+          return;
+        }
+        const writer = createRecordWriter(format, fieldColumns, options.output);
+        for (const row of fieldRows(view)) writer.write(row);
+        await writer.close();
       });
     });
 
   command
     .command('export')
-    .description('Every report with everything known, as JSON Lines (one record per report, with its id)')
+    .description('Every report with everything known, as JSON Lines (one record per report, with its id); as CSV or a table, one row per report with its outcome')
     .option(...caseOption)
+    .option('-f, --format <format>', 'jsonl (default, everything known), csv or table (one row per report)', 'jsonl')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .action(async (options) => {
+      const format = resolveFormat(options.format, options.output !== undefined);
       await withCase(options.case, async (store) => {
-        const writer = createRecordWriter('jsonl', [], options.output);
+        const writer = createRecordWriter(format, exportColumns, options.output);
         try {
           for await (const report of store.exportReports()) writer.write(caseView(report));
         } catch (error) {
