@@ -181,7 +181,8 @@ describe('vigie notice bundle', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': under load the child can exit before its last stderr line has been read here.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     // The hidden folder appears once writing has begun (after the signal handlers are in place).
     while (child.exitCode === null && !readdirSync(parent).some((name) => name.startsWith('.interrupted.'))) await new Promise((resolve) => setTimeout(resolve, 10));
     child.kill('SIGINT');
