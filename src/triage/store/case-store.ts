@@ -207,6 +207,23 @@ export class CaseStore extends CaseQueries {
     });
   }
 
+  /**
+   * Whether a URL of the case is resolved and its host located: what triage asks instead of reading a whole report
+   * again when the URL may be another report's (one query, compiled once).
+   */
+  async knownFacts(url: string): Promise<{ resolved: boolean; located: boolean }> {
+    const { rows } = await this.guard(() =>
+      this.run('known-facts', { key: urlKey(url) }, (db, v) =>
+        db
+          .selectFrom('urls as u')
+          .leftJoin('hosts as h', 'h.name', 'u.host')
+          .select(['u.resolvedAt', 'h.name'])
+          .where('u.urlKey', '=', v.key),
+      ),
+    );
+    return { resolved: rows[0]?.resolvedAt != null, located: rows[0]?.name != null };
+  }
+
   /** Stores `vigie resolve`'s record for a URL and its hops (replacing an earlier resolution of the same URL). */
   async recordResolution(url: string, record: ResolutionRecord, provenance: StepProvenance): Promise<void> {
     await this.transaction(async (store) => {
