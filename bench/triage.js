@@ -156,7 +156,8 @@ try {
     const ratio = resumed.seconds / full.seconds;
     const repeated = killed.requests + resumed.requests - full.requests;
     console.log(
-      `\n${name}: resumed run ${resumed.seconds.toFixed(1)} s = ${(100 * ratio).toFixed(0)} % of the uninterrupted ${full.seconds.toFixed(1)} s; ` +
+      `\n${name}: resumed run ${resumed.seconds.toFixed(1)} s = ${(100 * ratio).toFixed(0)} % of the uninterrupted ${full.seconds.toFixed(1)} s ` +
+        `(CPU ${(100 * resumed.summary.cpuMs / full.summary.cpuMs).toFixed(0)} %); ` +
         `HTTP requests killed + resumed − uninterrupted = ${repeated} (requests in flight at the kill, at most ${JOBS}); ` +
         `case: ${resumed.summary.case.reports} reports, ${resumed.summary.case.urls} URLs, ${resumed.summary.case.hosts} hosts, ${resumed.summary.case.autoQualified} auto-qualified, ${resumed.summary.case.needsReview} to review, ${resumed.summary.case.failed} failed.`,
     );

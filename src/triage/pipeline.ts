@@ -285,11 +285,10 @@ class Run {
       }
       const renew = setInterval(() => void store.renewLease(options.worker, claimed, leaseMs).catch(() => undefined), leaseMs / 3);
       try {
+        // The claimed reports are read together (one query per table): they are this worker's until completed.
+        const states = new Map((await clock.work(() => store.showReports(claimed))).map((state) => [state.report.id, state]));
         for await (const { id, completed } of mapOrdered(claimed, options.jobs ?? 8, (id) =>
-          clock.work(async () => {
-            if (options.signal?.aborted || !(await this.processReport(id))) return { id, completed: false };
-            return { id, completed: await store.completeReport(id, options.worker) };
-          }),
+          clock.work(async () => ({ id, completed: options.signal?.aborted ? undefined : await this.processReport(id, states.get(id)) })),
         )) {
           if (completed) {
             this.summary.processed++;
@@ -306,39 +305,56 @@ class Run {
   }
 
   /**
-   * Every step not yet done for one report. A step does its work (network, hashing) outside any transaction, then
-   * commits what it found together with its checkpoint, in one transaction. The report is read from the case once:
-   * the steps keep it up to date in memory, and ask the case only what another report may have done meanwhile (the
-   * URL resolved, the host located). A step's failure is recorded on the report and ends its processing (the report
-   * is finished, as failed). False when the run was interrupted before the report was finished.
+   * Every step not yet done for one report, then its completion. A step does its work (network, hashing) outside
+   * any transaction; its records and its checkpoint wait for the next commit, made after each step that did outside
+   * work (so that work is never lost to a kill) and at the end, with the completion: a report takes one to three
+   * transactions. The report is kept up to date in memory from the state read at its claim; the case is asked only
+   * what another report may have done meanwhile (the URL resolved, the host located). A step's failure is recorded on
+   * the report and ends its processing (the report is finished, as failed). Returns whether this worker completed
+   * the report (false: its lease was lost to another worker), undefined when the run was interrupted first.
    */
-  async processReport(id: string): Promise<boolean> {
-    const state = await this.store.showReport(id);
-    if (!state) return true;
+  async processReport(id: string, state: CaseReport | undefined): Promise<boolean | undefined> {
+    const { store, options } = this;
+    if (!state) return store.completeReport(id, options.worker);
+    const pending: Write[] = [];
+    const commit = async () => {
+      const writes = pending.splice(0);
+      if (writes.length > 0) await store.transaction(async (tx) => {
+        for (const write of writes) await write(tx);
+      });
+    };
+    const complete = async () => {
+      let completed = false;
+      pending.push(async (tx) => void (completed = await tx.completeReport(id, options.worker)));
+      await commit();
+      return completed;
+    };
     if (state.report.status === 'failed') {
       this.summary.failed++;
-      return true;
+      return complete();
     }
     const done = new Set(state.steps.map((step) => step.step));
     let aborted = false;
-    const step = async (name: Step, body: () => Promise<Write | undefined>): Promise<boolean> => {
+    /** Runs a step not done yet; `outside` steps commit at once when they did some work (their write). */
+    const step = async (name: Step, body: () => Promise<Write | undefined>, outside = false): Promise<boolean> => {
       if (done.has(name)) return true;
-      if (this.options.signal?.aborted) {
+      if (options.signal?.aborted) {
         aborted = true;
         return false;
       }
       try {
         const write = await body();
-        await this.store.transaction(async (tx) => {
+        pending.push(async (tx) => {
           await write?.(tx);
-          await tx.markStepDone(id, name, this.options.producer);
+          await tx.markStepDone(id, name, options.producer);
         });
+        if (outside && write) await commit();
       } catch (error) {
-        if (this.options.signal?.aborted) {
+        if (options.signal?.aborted) {
           aborted = true;
           return false;
         }
-        await this.store.recordFailure(id, name, describeError(error));
+        pending.push((tx) => tx.recordFailure(id, name, describeError(error)));
         this.summary.failed++;
         return false;
       }
@@ -352,30 +368,37 @@ class Run {
         if ('error' in cleaned) throw Object.assign(new Error(cleaned.error.message), { code: cleaned.error.code });
         const recorded = cleaned.facts;
         facts = recorded;
-        return async (tx) => {
-          await tx.recordUrl(id, recorded);
-          // The URL may be another report's, already resolved, its host located (by this run or an earlier one).
-          known = await tx.knownFacts(recorded.url);
-        };
+        // The URL may be another report's, already resolved, its host located (by this run or an earlier one).
+        known = await store.knownFacts(recorded.url, recorded.host ?? '');
+        return async (tx) => void (await tx.recordUrl(id, recorded));
       })) &&
-      (await step('resolve', () => this.resolveStep(state, facts!, known.resolved))) &&
-      (await step('hosting', () => this.hostingStep(state, facts!, known.located))) &&
-      (await step('media', () => this.mediaStep(state)));
-    if (!ok) return !aborted;
-    if (!(await step('qualify', () => this.qualifyStep(state, facts!)))) return !aborted;
-    if (this.options.draft && !done.has('notices')) {
-      // Drafts are made from the case as it is now (the host another report located, an analyst's decision).
-      const current = (await this.store.showReport(id))!;
-      if (current.report.status !== 'auto-qualified' && current.report.status !== 'qualified') return true;
-      await step('notices', async () => {
-        const entries = await this.clock.time('drafts', () => this.options.draft!(current));
-        this.summary.noticesDrafted += entries.length;
-        return async (tx) => {
-          for (const entry of entries) await tx.recordNotice(entry);
-        };
-      });
+      (await step('resolve', () => this.resolveStep(state, facts!, known.resolved), true)) &&
+      (await step('hosting', () => this.hostingStep(state, facts!, known.located, commit), true)) &&
+      (await step('media', () => this.mediaStep(state), true)) &&
+      (await step('qualify', () => this.qualifyStep(state, facts!)));
+    if (aborted) {
+      await commit();
+      return undefined;
     }
-    return !aborted;
+    if (ok && options.draft && !done.has('notices')) {
+      // Drafts are made from the case as it is now (the host another report located, an analyst's decision).
+      await commit();
+      const current = (await store.showReport(id))!;
+      if (current.report.status === 'auto-qualified' || current.report.status === 'qualified') {
+        await step('notices', async () => {
+          const entries = await this.clock.time('drafts', () => options.draft!(current));
+          this.summary.noticesDrafted += entries.length;
+          return async (tx) => {
+            for (const entry of entries) await tx.recordNotice(entry);
+          };
+        });
+        if (aborted) {
+          await commit();
+          return undefined;
+        }
+      }
+    }
+    return complete();
   }
 
   /** One resolution per URL: a URL another report already resolved (this run or an earlier one) is not asked again. */
@@ -397,10 +420,14 @@ class Run {
   }
 
   /** One hosting lookup per host per run; a host the case already knows is not looked up again. */
-  private async hostingStep(state: CaseReport, facts: UrlFacts, located: boolean): Promise<Write | undefined> {
+  private async hostingStep(state: CaseReport, facts: UrlFacts, located: boolean, commit: () => Promise<void>): Promise<Write | undefined> {
     if (located || !facts.host) return undefined;
-    // Resolved by another report: its resolution is read from the case (where the URL led decides the host).
-    if (this.options.resolve && !state.url?.resolution) state.url = (await this.store.showReport(state.report.id))?.url;
+    // Resolved by another report: its resolution is read from the case (where the URL led decides the host), once
+    // this report's own writes so far (its link to the URL) are committed.
+    if (this.options.resolve && !state.url?.resolution) {
+      await commit();
+      state.url = (await this.store.showReport(state.report.id))?.url;
+    }
     const info = await this.clock.time('locate', () => cachedPromise(this.hostings, facts.host!, () => this.locate(state, facts)));
     return (tx) => tx.recordHosting(facts.host!, info, this.provenance('hosting'));
   }

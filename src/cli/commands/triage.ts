@@ -93,7 +93,9 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
     .action(async (files: string[], options) => {
       const format = resolveFormat(options.format ?? 'table', false);
       if (format === 'csv') throw new VigieError('usage', 'the triage summary is table or jsonl, not csv (vigie case export gives the reports)', ExitCode.usage);
-      const store = await openCaseStore(options.case, { producer: TOOL });
+      // On PostgreSQL, a connection for each report in flight and one for the claims and leases: a report never
+      // waits for another's connection.
+      const store = await openCaseStore(options.case, { producer: TOOL, poolSize: options.jobs + 1 });
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

@@ -208,20 +208,19 @@ export class CaseStore extends CaseQueries {
   }
 
   /**
-   * Whether a URL of the case is resolved and its host located: what triage asks instead of reading a whole report
-   * again when the URL may be another report's (one query, compiled once).
+   * Whether a URL is resolved in the case and whether a host is located: what triage asks, instead of reading a
+   * whole report again, about what another report may have done (one query, compiled once).
    */
-  async knownFacts(url: string): Promise<{ resolved: boolean; located: boolean }> {
+  async knownFacts(url: string, host: string): Promise<{ resolved: boolean; located: boolean }> {
     const { rows } = await this.guard(() =>
-      this.run('known-facts', { key: urlKey(url) }, (db, v) =>
-        db
-          .selectFrom('urls as u')
-          .leftJoin('hosts as h', 'h.name', 'u.host')
-          .select(['u.resolvedAt', 'h.name'])
-          .where('u.urlKey', '=', v.key),
+      this.run('known-facts', { key: urlKey(url), host }, (db, v) =>
+        db.selectNoFrom((eb) => [
+          eb.selectFrom('urls').select('resolvedAt').where('urlKey', '=', v.key).as('resolvedAt'),
+          eb.selectFrom('hosts').select('name').where('name', '=', v.host).as('host'),
+        ]),
       ),
     );
-    return { resolved: rows[0]?.resolvedAt != null, located: rows[0]?.name != null };
+    return { resolved: rows[0]?.resolvedAt != null, located: rows[0]?.host != null };
   }
 
   /** Stores `vigie resolve`'s record for a URL and its hops (replacing an earlier resolution of the same URL). */
