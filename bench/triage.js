@@ -172,6 +172,15 @@ try {
     const pg = await startPostgres({ fsync: true });
     servers.push(pg);
     await backend('PostgreSQL', () => pg.createDatabase());
+    // What one statement costs here, as the store sends them (parameters, so parsed and planned by the server each
+    // time): the floor under each of a report's ~20 statements.
+    const { default: pgClient } = await import('pg');
+    const client = new pgClient.Client({ connectionString: await pg.createDatabase() });
+    await client.connect();
+    const started = performance.now();
+    for (let n = 0; n < 2000; n++) await client.query('select $1::int as n', [n]);
+    console.log(`PostgreSQL: one statement round trip (select $1, sequential) ${((performance.now() - started) / 2000).toFixed(2)} ms`);
+    await client.end();
   }
 } finally {
   for (const server of servers.reverse()) await server.stop().catch(() => undefined);
