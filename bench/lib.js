@@ -51,3 +51,18 @@ export const listening = async (host, port) => {
   }
   throw new Error(`nothing listening on ${host}:${port}`);
 };
+
+let helperHooks = false;
+
+/**
+ * A test helper module (test/helpers/<name>.ts: the servers the tests start), imported as it is rather than copied
+ * into the bench; its imports of src/ come from dist/ (run `npm run build` first).
+ */
+export async function importHelper(name) {
+  if (!helperHooks) {
+    const { register } = await import('node:module');
+    register('./hooks/typescript.js', import.meta.url, { data: { root: REPO_ROOT } });
+    helperHooks = true;
+  }
+  return import(new URL(`../test/helpers/${name}.ts`, import.meta.url).href);
+}

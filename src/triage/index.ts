@@ -30,6 +30,7 @@ export {
   type MatchHashes,
   type DraftNotices,
 } from './pipeline.js';
+export { STAGES, StageClock, type Stage, type StageTiming, type RunTimings } from './timings.js';
 export * from './store/index.js';
 export { caseView, contentWithheld, parseCategory, reviewLines } from './view.js';
 export { createDrafter, readNotifier, reportCase, type DraftOptions } from './drafts.js';

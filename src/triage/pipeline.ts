@@ -18,6 +18,7 @@ import type { SignalName } from '../core/signals/index.js';
 import { classifyAddress, cleanUrl } from '../net/index.js';
 import { qualify, type QualifyMatch } from './qualify.js';
 import { batchLabel, locateMedia, readReports, type ReadProblem, type ReadReportsOptions, type ReportRow } from './reports.js';
+import { StageClock, type RunTimings } from './timings.js';
 import type { CaseReport, CaseStore, NoticeEntry, StepProvenance as Provenance, ReportInput, UrlFacts } from './store/index.js';
 
 /** Step names as the case records them (`steps` of `vigie case show`). */
@@ -107,6 +108,8 @@ export interface TriageSummary {
   /** Work no worker has finished (other workers may be on it; a killed worker's comes back when its lease ends). */
   remaining: number;
   interrupted: boolean;
+  /** Where this run spent its time, stage by stage (the store's calls included, waiting for it too). */
+  timings: RunTimings;
 }
 
 /** What the case stores of a row: the report, without what only the reader needed. */
@@ -166,12 +169,15 @@ export async function runTriage(options: TriageOptions): Promise<TriageSummary> 
     case: { reports: 0, urls: 0, hosts: 0, autoQualified: 0, needsReview: 0, failed: 0, notices: 0, duplicates: 0 },
     remaining: 0,
     interrupted: false,
+    timings: { wallMs: 0, workMs: 0, stages: {} as RunTimings['stages'] },
   };
-  const run = new Run(options, summary);
-  await run.ingest();
+  const clock = new StageClock();
+  const run = new Run(options, summary, clock);
+  await clock.work(() => run.ingest());
   if (!options.signal?.aborted) await run.process();
   summary.interrupted = options.signal?.aborted ?? false;
-  const totals = await options.store.totals();
+  const store = run.store;
+  const totals = await clock.work(() => store.totals());
   const status = (name: string) => totals.byStatus.find((group) => group.key === name)?.count ?? 0;
   summary.case = {
     reports: totals.reports,
@@ -183,12 +189,14 @@ export async function runTriage(options: TriageOptions): Promise<TriageSummary> 
     notices: totals.notices,
     duplicates: totals.duplicates,
   };
-  summary.remaining = await options.store.workRemaining();
+  summary.remaining = await clock.work(() => store.workRemaining());
+  summary.timings = clock.read();
   return summary;
 }
 
 class Run {
-  private readonly store: CaseStore;
+  /** The case, every call timed as the `store` stage. */
+  readonly store: CaseStore;
   /** Reports per registrable domain in the batch files (the same for every worker and every rerun). */
   private readonly domainCounts = new Map<string, number>();
   /** The address the first report of the batch observed for each host (offline hosting comes from it). */
@@ -201,8 +209,9 @@ class Run {
   constructor(
     private readonly options: TriageOptions,
     private readonly summary: TriageSummary,
+    private readonly clock: StageClock,
   ) {
-    this.store = options.store;
+    this.store = clock.wrap('store', options.store);
   }
 
   private provenance(step: string, observedAt = new Date().toISOString()): Provenance {
@@ -229,7 +238,7 @@ class Run {
         chunk = [];
         this.progress('reading', this.summary.read.rows);
       };
-      for await (const item of readReports(file, this.options.read)) {
+      for await (const item of this.clock.iterate('read', readReports(file, this.options.read))) {
         if (this.options.signal?.aborted) break;
         this.summary.read.rows++;
         if ('problem' in item) {
@@ -237,7 +246,7 @@ class Run {
           this.options.onProblem?.(item.problem);
           continue;
         }
-        this.countDomain(item.report);
+        this.clock.timeSync('clean', () => this.countDomain(item.report));
         chunk.push(item.report);
         if (chunk.length >= INGEST_CHUNK) await flush();
       }
@@ -259,33 +268,34 @@ class Run {
 
   /** Claims reports and processes them, `jobs` at a time, until no unfinished report is left to claim. */
   async process(): Promise<void> {
-    const { store, options } = this;
-    const total = await store.workRemaining();
+    const { store, options, clock } = this;
+    const total = await clock.work(() => store.workRemaining());
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     let done = 0;
     this.progress('processing', 0, total);
     for (;;) {
       if (options.signal?.aborted) return;
-      const claimed = await store.claimReports(options.worker, { limit: CLAIM_SIZE, leaseMs });
+      const claimed = await clock.work(() => store.claimReports(options.worker, { limit: CLAIM_SIZE, leaseMs }));
       if (claimed.length === 0) {
         // Reports still held: another worker's, or a killed run's whose lease has not expired yet. Wait, then take
         // over what expires; the batch is done when no report is left unfinished.
-        if ((await store.workRemaining()) === 0) return;
+        if ((await clock.work(() => store.workRemaining())) === 0) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, leaseMs / 3)));
         continue;
       }
       const renew = setInterval(() => void store.renewLease(options.worker, claimed, leaseMs).catch(() => undefined), leaseMs / 3);
       try {
-        for await (const { id, completed } of mapOrdered(claimed, options.jobs ?? 8, async (id) => {
-          if (options.signal?.aborted || !(await this.processReport(id))) return { id, completed: false };
-          return { id, completed: await store.completeReport(id, options.worker) };
-        })) {
+        // The claimed reports are read together (one query per table): they are this worker's until completed.
+        const states = new Map((await clock.work(() => store.showReports(claimed))).map((state) => [state.report.id, state]));
+        for await (const { id, completed } of mapOrdered(claimed, options.jobs ?? 8, (id) =>
+          clock.work(async () => ({ id, completed: options.signal?.aborted ? undefined : await this.processReport(id, states.get(id)) })),
+        )) {
           if (completed) {
             this.summary.processed++;
             done++;
             this.progress('processing', done, total);
           } else if (options.signal?.aborted) {
-            await store.releaseReports(options.worker, [id]);
+            await clock.work(() => store.releaseReports(options.worker, [id]));
           }
         }
       } finally {
@@ -295,83 +305,131 @@ class Run {
   }
 
   /**
-   * Every step not yet done for one report. A step's failure is recorded on the report and ends its processing
-   * (the report is finished, as failed). False when the run was interrupted before the report was finished.
+   * Every step not yet done for one report, then its completion. A step does its work (network, hashing) outside
+   * any transaction; its records and its checkpoint wait for the next commit, made after each step that did outside
+   * work (so that work is never lost to a kill) and at the end, with the completion: a report takes one to three
+   * transactions. The report is kept up to date in memory from the state read at its claim; the case is asked only
+   * what another report may have done meanwhile (the URL resolved, the host located). A step's failure is recorded on
+   * the report and ends its processing (the report is finished, as failed). Returns whether this worker completed
+   * the report (false: its lease was lost to another worker), undefined when the run was interrupted first.
    */
-  async processReport(id: string): Promise<boolean> {
-    let state = await this.store.showReport(id);
-    if (!state) return true;
+  async processReport(id: string, state: CaseReport | undefined): Promise<boolean | undefined> {
+    const { store, options } = this;
+    if (!state) return store.completeReport(id, options.worker);
+    const pending: Write[] = [];
+    const commit = async () => {
+      const writes = pending.splice(0);
+      if (writes.length > 0) await store.transaction(async (tx) => {
+        for (const write of writes) await write(tx);
+      });
+    };
+    const complete = async () => {
+      let completed = false;
+      pending.push(async (tx) => void (completed = await tx.completeReport(id, options.worker)));
+      await commit();
+      return completed;
+    };
     if (state.report.status === 'failed') {
       this.summary.failed++;
-      return true;
+      return complete();
     }
     const done = new Set(state.steps.map((step) => step.step));
     let aborted = false;
-    const step = async (name: Step, body: () => Promise<void>): Promise<boolean> => {
+    /** Runs a step not done yet; `outside` steps commit at once when they did some work (their write). */
+    const step = async (name: Step, body: () => Promise<Write | undefined>, outside = false): Promise<boolean> => {
       if (done.has(name)) return true;
-      if (this.options.signal?.aborted) {
+      if (options.signal?.aborted) {
         aborted = true;
         return false;
       }
       try {
-        await body();
+        const write = await body();
+        pending.push(async (tx) => {
+          await write?.(tx);
+          await tx.markStepDone(id, name, options.producer);
+        });
+        if (outside && write) await commit();
       } catch (error) {
-        if (this.options.signal?.aborted) {
+        if (options.signal?.aborted) {
           aborted = true;
           return false;
         }
-        await this.store.recordFailure(id, name, describeError(error));
+        pending.push((tx) => tx.recordFailure(id, name, describeError(error)));
         this.summary.failed++;
         return false;
       }
-      await this.store.markStepDone(id, name, this.options.producer);
       return true;
     };
     let facts: UrlFacts | undefined = state.url;
+    let known = { resolved: state.url?.resolution !== undefined, located: state.hosting !== undefined };
     const ok =
       (await step('url', async () => {
-        const cleaned = urlFacts(state!.report.url);
+        const cleaned = this.clock.timeSync('clean', () => urlFacts(state.report.url));
         if ('error' in cleaned) throw Object.assign(new Error(cleaned.error.message), { code: cleaned.error.code });
-        facts = cleaned.facts;
-        await this.store.recordUrl(id, facts);
+        const recorded = cleaned.facts;
+        facts = recorded;
+        // The URL may be another report's, already resolved, its host located (by this run or an earlier one).
+        known = await store.knownFacts(recorded.url, recorded.host ?? '');
+        return async (tx) => void (await tx.recordUrl(id, recorded));
       })) &&
-      (await step('resolve', () => this.resolveStep(state!, facts!))) &&
-      (await step('hosting', () => this.hostingStep(id, facts!))) &&
-      (await step('media', () => this.mediaStep(state!)));
-    if (!ok) return !aborted;
-    state = (await this.store.showReport(id))!;
-    if (!(await step('qualify', () => this.qualifyStep(state!, facts!)))) return !aborted;
-    if (this.options.draft && !done.has('notices')) {
-      state = (await this.store.showReport(id))!;
-      if (state.report.status !== 'auto-qualified' && state.report.status !== 'qualified') return true;
-      await step('notices', async () => {
-        const entries = await this.options.draft!(state!);
-        for (const entry of entries) await this.store.recordNotice(entry);
-        this.summary.noticesDrafted += entries.length;
-      });
+      (await step('resolve', () => this.resolveStep(state, facts!, known.resolved), true)) &&
+      (await step('hosting', () => this.hostingStep(state, facts!, known.located, commit), true)) &&
+      (await step('media', () => this.mediaStep(state), true)) &&
+      (await step('qualify', () => this.qualifyStep(state, facts!)));
+    if (aborted) {
+      await commit();
+      return undefined;
     }
-    return !aborted;
+    if (ok && options.draft && !done.has('notices')) {
+      // Drafts are made from the case as it is now (the host another report located, an analyst's decision).
+      await commit();
+      const current = (await store.showReport(id))!;
+      if (current.report.status === 'auto-qualified' || current.report.status === 'qualified') {
+        await step('notices', async () => {
+          const entries = await this.clock.time('drafts', () => options.draft!(current));
+          this.summary.noticesDrafted += entries.length;
+          return async (tx) => {
+            for (const entry of entries) await tx.recordNotice(entry);
+          };
+        });
+        if (aborted) {
+          await commit();
+          return undefined;
+        }
+      }
+    }
+    return complete();
   }
 
   /** One resolution per URL: a URL another report already resolved (this run or an earlier one) is not asked again. */
-  private async resolveStep(state: CaseReport, facts: UrlFacts): Promise<void> {
+  private async resolveStep(state: CaseReport, facts: UrlFacts, resolved: boolean): Promise<Write | undefined> {
     const { resolve, resolveDns, allowPrivate } = this.options;
-    if (!resolve || state.url?.resolution) return;
-    const record = await cachedPromise(this.resolutions, facts.url, async () => {
-      const first = await (resolveDns ?? resolve)(facts.url);
-      // Never fetched: a URL whose host is private (the hotline's own network) gets its DNS answer only.
-      if ((!allowPrivate && (reachesPrivate(first) || facts.flags.includes('private-address'))) || !resolveDns) return first;
-      return resolve(facts.url);
-    });
-    await this.store.recordResolution(facts.url, record, this.provenance('resolve', record.observedAt));
+    if (!resolve || resolved) return undefined;
+    // Timed here, so that a report waiting for another's resolution of the same URL counts that wait as resolving.
+    const record = await this.clock.time('resolve', () =>
+      cachedPromise(this.resolutions, facts.url, async () => {
+        const first = await (resolveDns ?? resolve)(facts.url);
+        // Never fetched: a URL whose host is private (the hotline's own network) gets its DNS answer only.
+        if ((!allowPrivate && (reachesPrivate(first) || facts.flags.includes('private-address'))) || !resolveDns) return first;
+        return resolve(facts.url);
+      }),
+    );
+    // The hosting step locates the URL where it led.
+    state.url = { ...facts, resolution: record };
+    return (tx) => tx.recordResolution(facts.url, record, this.provenance('resolve', record.observedAt));
   }
 
   /** One hosting lookup per host per run; a host the case already knows is not looked up again. */
-  private async hostingStep(id: string, facts: UrlFacts): Promise<void> {
-    const state = (await this.store.showReport(id))!;
-    if (state.hosting || !facts.host) return;
-    const info = await cachedPromise(this.hostings, facts.host, () => this.locate(state, facts));
-    await this.store.recordHosting(facts.host, info, this.provenance('hosting'));
+  private async hostingStep(state: CaseReport, facts: UrlFacts, located: boolean, commit: () => Promise<void>): Promise<Write | undefined> {
+    if (located || !facts.host) return undefined;
+    // Resolved by another report: its resolution is read from the case (where the URL led decides the host), once
+    // this report's own writes so far (its link to the URL) are committed.
+    if (this.options.resolve && !state.url?.resolution) {
+      await commit();
+      state.url = (await this.store.showReport(state.report.id))?.url;
+    }
+    const info = await this.clock.time('locate', () => cachedPromise(this.hostings, facts.host!, () => this.locate(state, facts)));
+    return (tx) => tx.recordHosting(facts.host!, info, this.provenance('hosting'));
   }
 
   /** Where the report's host is. The record is the host's (shared by its URLs), so its target is the host name. */
@@ -413,56 +471,69 @@ class Run {
     return this.options.locate(resolution?.finalUrl ?? facts.url);
   }
 
-  /** Hashes the report's media (a file already hashed for it is not hashed again) and matches it and given hashes. */
-  private async mediaStep(state: CaseReport): Promise<void> {
-    const { hasher, match, algorithms } = this.options;
-    if (!match) return;
-    const id = state.report.id;
-    const known = new Set(state.media.map((media) => media.path));
-    const given = state.report.hashes;
-    if (given && Object.keys(given).length > 0 && !known.has('(hashes given)')) {
-      const record: HashRecord = { path: '(hashes given)', hashes: given } as HashRecord;
-      await this.recordHashed(id, record.path, record, match(record));
-    }
-    const media = state.report.media;
-    if (!media || !hasher || known.has(media)) return;
-    const file = this.batchFiles.get(state.report.batch);
-    if (!file) throw Object.assign(new Error(`report file of batch ${state.report.batch} not given: media cannot be found`), { code: 'media-batch-unknown' });
-    const located = await locateMedia(media, file, this.options.read?.mediaRoot);
-    if ('error' in located) throw Object.assign(new Error(located.error), { code: 'media-refused' });
-    let record: HashRecord | undefined;
-    for await (const hashed of hasher.hashFiles([located.path], { algorithms: algorithms ?? ['sha256'], signal: this.options.signal })) {
-      record = hashed;
-    }
-    if (!record) throw Object.assign(new Error(`media ${media}: not hashed`), { code: 'media-not-hashed' });
-    if ('error' in record) throw Object.assign(new Error(`media ${media}: ${record.error.message}`), { code: record.error.code });
-    const stored = { ...record, path: media };
-    await this.recordHashed(id, media, stored, match(stored));
-  }
-
   /**
-   * A media's hash and its match, committed together: a kill between the two must not leave a hashed file whose
+   * Hashes the report's media (a file already hashed for it is not hashed again) and matches it and given hashes.
+   * A media's hash and its match are written together: a kill between the two must not leave a hashed file whose
    * match a resumed run would never make (the file counts as done once its hash is stored).
    */
-  private async recordHashed(id: string, path: string, record: HashRecord, output: MatchOutput): Promise<void> {
-    if ('error' in output) throw Object.assign(new Error(`${path}: ${output.error.message}`), { code: output.error.code });
-    await this.store.transaction(async (tx) => {
-      await tx.recordMedia(id, { path, hashRecord: record }, this.provenance('hash'));
-      await tx.recordMatches(id, path, output as MatchRecord, this.provenance('match'));
-    });
+  private async mediaStep(state: CaseReport): Promise<Write | undefined> {
+    const { hasher, match, algorithms } = this.options;
+    if (!match) return undefined;
+    const known = new Set(state.media.map((media) => media.path));
+    const found: { path: string; record: HashRecord; output: MatchRecord }[] = [];
+    const matched = (path: string, record: HashRecord) => {
+      const output = this.clock.timeSync('match', () => match(record));
+      if ('error' in output) throw Object.assign(new Error(`${path}: ${output.error.message}`), { code: output.error.code });
+      found.push({ path, record, output: output as MatchRecord });
+    };
+    const given = state.report.hashes;
+    if (given && Object.keys(given).length > 0 && !known.has('(hashes given)')) {
+      matched('(hashes given)', { path: '(hashes given)', hashes: given } as HashRecord);
+    }
+    const media = state.report.media;
+    if (media && hasher && !known.has(media)) {
+      const file = this.batchFiles.get(state.report.batch);
+      if (!file) throw Object.assign(new Error(`report file of batch ${state.report.batch} not given: media cannot be found`), { code: 'media-batch-unknown' });
+      const record = await this.clock.time('hash', async () => {
+        const located = await locateMedia(media, file, this.options.read?.mediaRoot);
+        if ('error' in located) throw Object.assign(new Error(located.error), { code: 'media-refused' });
+        let hashed: HashRecord | undefined;
+        for await (const one of hasher.hashFiles([located.path], { algorithms: algorithms ?? ['sha256'], signal: this.options.signal })) hashed = one;
+        return hashed;
+      });
+      if (!record) throw Object.assign(new Error(`media ${media}: not hashed`), { code: 'media-not-hashed' });
+      if ('error' in record) throw Object.assign(new Error(`media ${media}: ${record.error.message}`), { code: record.error.code });
+      matched(media, { ...record, path: media });
+    }
+    if (found.length === 0) return undefined;
+    const hashedAt = this.provenance('hash');
+    const matchedAt = this.provenance('match');
+    // What the qualification reads.
+    for (const { path, record, output } of found) state.media.push({ path, hashRecord: record, matchRecord: output, provenance: hashedAt });
+    return async (tx) => {
+      for (const { path, record, output } of found) {
+        await tx.recordMedia(state.report.id, { path, hashRecord: record }, hashedAt);
+        await tx.recordMatches(state.report.id, path, output, matchedAt);
+      }
+    };
   }
 
-  private async qualifyStep(state: CaseReport, facts: UrlFacts): Promise<void> {
+  private async qualifyStep(state: CaseReport, facts: UrlFacts): Promise<Write> {
     const key = facts.domain ?? facts.host ?? '';
-    const qualification = qualify({
-      ...(state.report.categoryClaimed !== undefined && { categoryClaimed: state.report.categoryClaimed }),
-      source: state.report.source,
-      matches: matchesOf(state),
-      sameDomainReports: Math.max(0, (this.domainCounts.get(key) ?? 1) - 1),
-    });
-    await this.store.recordQualification(state.report.id, qualification, this.provenance('qualify'));
+    const qualification = this.clock.timeSync('qualify', () =>
+      qualify({
+        ...(state.report.categoryClaimed !== undefined && { categoryClaimed: state.report.categoryClaimed }),
+        source: state.report.source,
+        matches: matchesOf(state),
+        sameDomainReports: Math.max(0, (this.domainCounts.get(key) ?? 1) - 1),
+      }),
+    );
+    return (tx) => tx.recordQualification(state.report.id, qualification, this.provenance('qualify'));
   }
 }
+
+/** What a step writes to the case, in the transaction that also marks it done. */
+type Write = (tx: CaseStore) => Promise<void>;
 
 async function cachedPromise<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
   let entry = cache.get(key);

@@ -112,6 +112,29 @@ describe('vigie triage on the 200 sample reports (offline)', () => {
     expect([...rows].sort((a, b) => b - a)).toEqual(rows);
   }, 60_000);
 
+  it('gives the time per stage with --timings, and the summary as one JSON object with -f jsonl', async () => {
+    const timed = await triage(join(dir, 'timed.sqlite'), ['--timings']);
+    expect(timed.code).toBe(0);
+    expect(timed.stdout).toMatch(/^time\s+[\d.]+ s wall, [\d.]+ s CPU, peak memory \d+ MB/m);
+    for (const stage of ['read', 'clean', 'hash', 'match', 'qualify', 'store']) {
+      expect(timed.stdout).toMatch(new RegExp(`^  ${stage}\\s+[\\d.]+ s \\(\\d+ %\\) over \\d+ calls, [\\d.]+ s wall$`, 'm'));
+    }
+    const json = await triage(join(dir, 'json.sqlite'), ['-f', 'jsonl']);
+    expect(json.code).toBe(0);
+    const summary = JSON.parse(json.stdout);
+    expect(summary).toMatchObject({ processed: 200, read: { rows: 200, added: 200 }, caseAt: join(dir, 'json.sqlite') });
+    expect(summary.case.reports).toBe(200);
+    expect(summary.case.autoQualified).toBe(first.filter((record) => record.report.status === 'auto-qualified').length);
+    // One hash per report with a media file (notes.txt included: hashed, not perceptual).
+    const withMedia = first.filter((record) => record.media.length > 0).length;
+    expect(summary.timings.stages.hash.calls).toBe(withMedia);
+    expect(summary.timings.stages.store.calls).toBeGreaterThan(200);
+    expect(summary.peakRssBytes).toBeGreaterThan(10e6);
+    const csv = await triage(join(dir, 'csv.sqlite'), ['-f', 'csv']);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toMatch(/table or jsonl/);
+  }, 120_000);
+
   it('refuses a review without a terminal, pointing to case set', async () => {
     const result = await runVigie(['case', 'review', '--case', caseFile, '--analyst', 'a']);
     expect(result.code).toBe(2);

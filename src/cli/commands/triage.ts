@@ -3,15 +3,23 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TOOL } from '../../core/producer.js';
 import { interruptedRunExitCode } from '../interrupt.js';
-import { isQuiet } from '../output.js';
+import { isQuiet, resolveFormat } from '../output.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
-import type { MediaHasher } from '../../core/media-hasher.js';
 import type { HashRecord } from '../../core/records.js';
-import { hashFile } from '../../hashing/index.js';
+import { Hasher } from '../../hashing/index.js';
 import { loadHashSet } from '../../hashsets/index.js';
 import { Matcher } from '../../matching/index.js';
 import { createHostingLookup, geoIpPathsFromEnvironment, Resolver } from '../../net/index.js';
-import { createDrafter, DEFAULT_LEASE_MS, openCaseStore, readNotifier, parseColumnMapping, runTriage, type TriageSummary } from '../../triage/index.js';
+import {
+  createDrafter,
+  DEFAULT_LEASE_MS,
+  openCaseStore,
+  readNotifier,
+  parseColumnMapping,
+  runTriage,
+  STAGES,
+  type TriageSummary,
+} from '../../triage/index.js';
 import { parsePositiveInteger } from '../inputs.js';
 import { createProgress } from '../progress.js';
 
@@ -28,19 +36,6 @@ function parseServerMap(entries: string[]): Record<string, string> {
     map[entry.slice(0, at)] = entry.slice(at + 1);
   }
   return map;
-}
-
-/** Hashes one file at a time in this thread (the media of a batch are few beside its URLs). */
-function fileHasher(): MediaHasher {
-  return {
-    async *hashFiles(paths, { algorithms }) {
-      for await (const path of paths) yield await hashFile(path, { algorithms });
-    },
-    async hashBytes(): Promise<HashRecord> {
-      throw new Error('hashing bytes is not used by triage');
-    },
-    async close() {},
-  };
 }
 
 const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
@@ -82,6 +77,8 @@ export function registerTriage(program: Command): void {
     .option('-j, --jobs <n>', 'reports processed in parallel', parsePositiveInteger('--jobs'), 8)
     .option('--worker <name>', 'this process\'s name in the case\'s claims (default: host:pid)')
     .option('--lease <ms>', 'how long claimed reports stay this worker\'s without renewal', parsePositiveInteger('--lease'), DEFAULT_LEASE_MS)
+    .option('--timings', 'add the time spent in each stage (store calls included) and the peak memory to the summary')
+    .option('-f, --format <format>', 'summary as text (table, the default) or one JSON object (jsonl)')
     .addHelpText(
       'after',
       `
@@ -94,7 +91,11 @@ Exit codes: 0 done, 2 usage error, 3 a report file or the case cannot be read, 4
 PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).`,
     )
     .action(async (files: string[], options) => {
-      const store = await openCaseStore(options.case, { producer: TOOL });
+      const format = resolveFormat(options.format ?? 'table', false);
+      if (format === 'csv') throw new VigieError('usage', 'the triage summary is table or jsonl, not csv (vigie case export gives the reports)', ExitCode.usage);
+      // On PostgreSQL, a connection for each report in flight and one for the claims and leases: a report never
+      // waits for another's connection.
+      const store = await openCaseStore(options.case, { producer: TOOL, poolSize: options.jobs + 1 });
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -125,7 +126,9 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         };
         const dnsOnly = options.offline ? undefined : new Resolver({ ...resolveOptions, http: false });
         const full = options.offline ? undefined : new Resolver(resolveOptions);
-        const hasher = matcher ? fileHasher() : undefined;
+        // One long-lived hasher for the batch: its worker threads start at the first media and serve every report.
+        const hasher = matcher ? new Hasher() : undefined;
+        if (hasher) closers.push(() => hasher.close());
         const draftsDir = options.notifier ? (options.drafts ?? (isPostgres(options.case) ? 'vigie-drafts' : `${options.case}.drafts`)) : undefined;
         const draft = draftsDir
           ? await createDrafter({ notifier: readNotifier(options.notifier), dir: draftsDir, rulesPath: options.rules, producer: TOOL })
@@ -165,7 +168,10 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           },
         });
         bar?.done();
-        process.stdout.write(formatSummary(summary, options.case, draftsDir));
+        const usage = process.resourceUsage();
+        const resources = { peakRssBytes: usage.maxRSS * 1024, cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000) };
+        if (format === 'jsonl') process.stdout.write(`${JSON.stringify({ ...summary, caseAt: caseLocation(options.case), ...resources })}\n`);
+        else process.stdout.write(formatSummary(summary, options.case, draftsDir) + (options.timings ? formatTimings(summary, resources) : ''));
         if (summary.interrupted) process.exitCode = interruptedRunExitCode() ?? ExitCode.interruptedInt;
       } finally {
         process.off('SIGINT', stop);
@@ -175,10 +181,15 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
     });
 }
 
+/** Where the case is, for the summary: a SQLite file's full path, a PostgreSQL URL without its password. */
+function caseLocation(casePath: string): string {
+  return isPostgres(casePath) ? casePath.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : resolve(casePath);
+}
+
 /** The end-of-batch summary, for people: what this run did and what the case now holds. */
 export function formatSummary(summary: TriageSummary, casePath: string, draftsDir?: string): string {
   const { read, case: total } = summary;
-  const where = isPostgres(casePath) ? casePath.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : resolve(casePath);
+  const where = caseLocation(casePath);
   const lines = [
     `reports read     ${read.rows} rows: ${read.added} new, ${read.existing} already in the case, ${read.duplicates} duplicate ids (first kept), ${read.problems} unreadable`,
     `processed        ${summary.processed} reports in this run, ${summary.failed} failed a step`,
@@ -196,5 +207,24 @@ export function formatSummary(summary: TriageSummary, casePath: string, draftsDi
         : `still running    ${summary.remaining} reports held by other workers`,
     );
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `--timings`: per stage, the time the run's work spent on it, summed over the reports in flight, with its share of
+ * the work's summed time, and its wall time (at least one call in progress). See src/triage/timings.ts.
+ */
+export function formatTimings(summary: TriageSummary, resources: { peakRssBytes: number; cpuMs: number }): string {
+  const { wallMs, workMs, stages } = summary.timings;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const lines = [
+    `time             ${seconds(wallMs)} wall, ${seconds(resources.cpuMs)} CPU, peak memory ${Math.round(resources.peakRssBytes / 1e6)} MB; ` +
+      `work summed over the reports in flight ${seconds(workMs)}, of which:`,
+    ...STAGES.map((stage) => {
+      const { calls, busyMs, wallMs: stageWall } = stages[stage];
+      const share = workMs > 0 ? Math.round((100 * busyMs) / workMs) : 0;
+      return `  ${stage.padEnd(15)}${seconds(busyMs).padStart(8)} (${share} %) over ${calls} calls, ${seconds(stageWall)} wall`;
+    }),
+  ];
   return `${lines.join('\n')}\n`;
 }
