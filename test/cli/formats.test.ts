@@ -7,14 +7,12 @@ import { buildProgram } from '../../src/cli/program.js';
 import { jsonLines, runVigie } from '../helpers/cli.js';
 
 /**
- * Commands without -f, each for a reason. The case-store commands belong to the triage work and get -f there;
+ * Commands without -f, each for a reason. `case review` is interactive;
  * `notice new` asks questions on the terminal and writes a case file (-o), it has no records to print.
  */
 const WITHOUT_FORMAT: Record<string, string> = {
   'vigie notice new': 'interactive; its output is the case file',
-  'vigie triage': 'prints its end-of-batch summary for people (case-store work)',
-  'vigie case set': 'records a decision, prints nothing (case-store work)',
-  'vigie case review': 'interactive (case-store work)',
+  'vigie case review': 'interactive: asks for each decision on the terminal',
 };
 
 const pathOf = (command: Command): string => (command.parent ? `${pathOf(command.parent)} ${command.name()}` : command.name());

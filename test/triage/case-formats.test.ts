@@ -56,4 +56,14 @@ describe('vigie case show and export take -f jsonl|csv|table', () => {
     const bad = await runVigie(['case', 'show', id, '--case', caseFile, '-f', 'xml']);
     expect(bad.code).toBe(2);
   });
+
+  it('set: the stored decision as JSON by default, as a CSV row with -f csv', async () => {
+    const records = jsonLines<Exported>((await runVigie(['case', 'export', '--case', caseFile])).stdout);
+    const id = records.find((record) => record.report.status === 'needs-review')!.report.id;
+    const set = await runVigie(['case', 'set', id, '--case', caseFile, '--note', 'looked at', '--analyst', 'a-7']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ id, decision: { note: 'looked at', analyst: 'a-7', revision: 1 } });
+    const csv = await runVigie(['case', 'set', id, '--case', caseFile, '--not-illegal', '--analyst', 'a-7', '-f', 'csv']);
+    expect(parse(csv.stdout, { columns: true })).toEqual([expect.objectContaining({ id, verdict: 'not-illegal', note: 'looked at', analyst: 'a-7', revision: '2' })]);
+  });
 });

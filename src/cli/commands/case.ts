@@ -9,6 +9,7 @@ import {
   reviewLines,
   type CaseReport,
   type CaseStore,
+  type Decision,
   type DecisionChange,
   type ReportStatus,
   type ReportSummary,
@@ -55,6 +56,16 @@ function automaticVerdict(report: CaseReport): string | undefined {
 function categoryText(category: Category | undefined): string {
   return category ? `${category.scheme}:${category.value}` : '';
 }
+
+const decisionColumns: Column<{ id: string; decision: Decision }>[] = [
+  { header: 'id', value: (r) => r.id, fixed: true },
+  { header: 'verdict', value: (r) => r.decision.verdict },
+  { header: 'category', value: (r) => categoryText(r.decision.category) },
+  { header: 'note', value: (r) => r.decision.note },
+  { header: 'analyst', value: (r) => r.decision.analyst },
+  { header: 'decided', value: (r) => r.decision.decidedAt },
+  { header: 'revision', value: (r) => r.decision.revision },
+];
 
 /** One report as `field value` rows (`url.resolution.hops[0].status  200`), for `case show` as CSV or a table. */
 function fieldRows(value: unknown, path = ''): { field: string; value: string }[] {
@@ -183,7 +194,9 @@ export function registerCase(program: Command): void {
     .option('--not-illegal', 'the content is not illegal')
     .option('--note <text>', 'a note for the case')
     .option('--analyst <pseudonym>', 'who decides (default: VIGIE_ANALYST)')
+    .option('-f, --format <format>', 'how the stored decision is printed: jsonl (default), csv or table', 'jsonl')
     .action(async (id: string, options) => {
+      const format = resolveFormat(options.format, false);
       if (options.category && options.notIllegal) throw new VigieError('usage', '--category and --not-illegal exclude each other', ExitCode.usage);
       if (!options.category && !options.notIllegal && options.note === undefined) {
         throw new VigieError('usage', 'give --category, --not-illegal or --note', ExitCode.usage);
@@ -196,8 +209,9 @@ export function registerCase(program: Command): void {
       const analyst = analystOf(options.analyst);
       await withCase(options.case, async (store) => {
         await requireReport(store, id);
-        const decision = await store.setDecision(id, change, analyst);
-        process.stdout.write(`${JSON.stringify({ id, decision })}\n`);
+        const writer = createRecordWriter(format, decisionColumns);
+        writer.write({ id, decision: await store.setDecision(id, change, analyst) });
+        await writer.close();
       });
     });
 
