@@ -123,16 +123,15 @@ export function createRecordWriter<T>(
   const cells = (record: T) => columns.map((column) => String(column.value(record) ?? ''));
   const tableRows: string[][] = [];
   if (format === 'csv') emit(stringify([columns.map((column) => column.header)]));
+  const writeMany = (records: T[]) => {
+    if (records.length === 0) return;
+    if (format === 'jsonl') emit(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    else if (format === 'csv') emit(csvText(records.map((record) => cells(record).map(neutraliseFormula))));
+    else for (const record of records) tableRows.push(cells(record));
+  };
   return {
-    write(record) {
-      this.writeMany([record]);
-    },
-    writeMany(records) {
-      if (records.length === 0) return;
-      if (format === 'jsonl') emit(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
-      else if (format === 'csv') emit(csvText(records.map((record) => cells(record).map(neutraliseFormula))));
-      else for (const record of records) tableRows.push(cells(record));
-    },
+    write: (record) => writeMany([record]),
+    writeMany,
     async drained() {
       await new Promise(setImmediate);
       if (target.writableLength > DRAIN_AT) await once(target, 'drain');

@@ -170,65 +170,78 @@ export class CaseQueries {
    * reports the case holds, and the verdict and category are the same SQL expressions the grouped counts use.
    */
   async *outcomeFacts(range: RangeOptions = {}, pageSize = 5000): AsyncGenerator<OutcomeFacts> {
-    let after: { reportedAt: string; seq: number } | undefined;
+    let next = this.outcomePage(range, undefined, pageSize);
     while (true) {
-      let query = this.db
-        .selectFrom('reports as r')
-        .leftJoin('urls as u', 'u.id', 'r.urlId')
-        .leftJoin('hosts as h', 'h.name', 'u.host')
-        .leftJoin('qualifications as q', 'q.reportId', 'r.id')
-        .leftJoin('decisions as d', 'd.reportId', 'r.id')
-        .select([
-          'r.seq',
-          'r.id',
-          'r.reportedAt',
-          'r.source',
-          'r.urlInput',
-          'r.status',
-          'u.url',
-          'u.domain',
-          'u.tld',
-          'u.removedAt',
-          'h.country',
-          'h.provider',
-          keyExpression('verdict').as('verdict'),
-          keyExpression('category').as('category'),
-          sql<string | null>`case
-            when d.verdict is not null or d."categoryValue" is not null then 'analyst'
-            when q.status = 'auto-qualified' then 'automatic'
-            end`.as('decidedBy'),
-        ]);
-      if (range.from) query = query.where('r.reportedAt', '>=', range.from);
-      if (range.to) query = query.where('r.reportedAt', '<', range.to);
-      if (after) {
-        const last = after;
-        // The first condition alone is what the index serves; the second skips the rows of the same instant already given.
-        query = query
-          .where('r.reportedAt', '>=', last.reportedAt)
-          .where((eb) => eb.or([eb('r.reportedAt', '>', last.reportedAt), eb('r.seq', '>', last.seq)]));
-      }
-      const rows = await this.guard(() => query.orderBy('r.reportedAt').orderBy('r.seq').limit(pageSize).execute());
+      const rows = await next;
       if (rows.length === 0) return;
-      const kinds = await this.guard(() =>
-        this.db
-          .selectFrom('noticeReports as nr')
-          .innerJoin('notices as n', 'n.id', 'nr.noticeId')
-          .select(['nr.reportId', 'n.kind'])
-          .where('nr.reportId', 'in', rows.map((row) => row.id))
-          .orderBy('n.createdAt')
-          .orderBy('n.id')
-          .execute(),
-      );
-      const noticeKinds = new Map<string, Set<string>>();
-      for (const { reportId, kind } of kinds) {
-        const set = noticeKinds.get(reportId) ?? new Set<string>();
-        noticeKinds.set(reportId, set.add(kind));
-      }
-      // The driver's row itself, completed (`seq` stays on it): no copy per row.
-      for (const row of rows) yield Object.assign(row, { noticeKinds: [...(noticeKinds.get(row.id) ?? [])] });
       const last = rows[rows.length - 1];
-      after = { reportedAt: last.reportedAt, seq: last.seq };
+      // The next page is read while the caller handles this one (on PostgreSQL, on another pooled connection). A
+      // caller that stops early leaves it unread: its failure then has nobody to tell.
+      next = this.outcomePage(range, { reportedAt: last.reportedAt, seq: last.seq }, pageSize);
+      next.catch(() => undefined);
+      yield* rows;
     }
+  }
+
+  /** One page of `outcomeFacts`: the reports after `after` (reception time, then insertion order). */
+  private async outcomePage(
+    range: RangeOptions,
+    after: { reportedAt: string; seq: number } | undefined,
+    pageSize: number,
+  ): Promise<(OutcomeFacts & { seq: number })[]> {
+    let query = this.db
+      .selectFrom('reports as r')
+      .leftJoin('urls as u', 'u.id', 'r.urlId')
+      .leftJoin('hosts as h', 'h.name', 'u.host')
+      .leftJoin('qualifications as q', 'q.reportId', 'r.id')
+      .leftJoin('decisions as d', 'd.reportId', 'r.id')
+      .select([
+        'r.seq',
+        'r.id',
+        'r.reportedAt',
+        'r.source',
+        'r.urlInput',
+        'r.status',
+        'u.url',
+        'u.domain',
+        'u.tld',
+        'u.removedAt',
+        'h.country',
+        'h.provider',
+        keyExpression('verdict').as('verdict'),
+        keyExpression('category').as('category'),
+        sql<string | null>`case
+          when d.verdict is not null or d."categoryValue" is not null then 'analyst'
+          when q.status = 'auto-qualified' then 'automatic'
+          end`.as('decidedBy'),
+      ]);
+    if (range.from) query = query.where('r.reportedAt', '>=', range.from);
+    if (range.to) query = query.where('r.reportedAt', '<', range.to);
+    if (after) {
+      // The first condition alone is what the index serves; the second skips the rows of the same instant already given.
+      query = query
+        .where('r.reportedAt', '>=', after.reportedAt)
+        .where((eb) => eb.or([eb('r.reportedAt', '>', after.reportedAt), eb('r.seq', '>', after.seq)]));
+    }
+    const rows = await this.guard(() => query.orderBy('r.reportedAt').orderBy('r.seq').limit(pageSize).execute());
+    if (rows.length === 0) return [];
+    const kinds = await this.guard(() =>
+      this.db
+        .selectFrom('noticeReports as nr')
+        .innerJoin('notices as n', 'n.id', 'nr.noticeId')
+        .select(['nr.reportId', 'n.kind'])
+        .where('nr.reportId', 'in', rows.map((row) => row.id))
+        .orderBy('n.createdAt')
+        .orderBy('n.id')
+        .execute(),
+    );
+    const noticeKinds = new Map<string, Set<string>>();
+    for (const { reportId, kind } of kinds) {
+      const set = noticeKinds.get(reportId) ?? new Set<string>();
+      noticeKinds.set(reportId, set.add(kind));
+    }
+    // The driver's rows themselves, completed (`seq` stays on them): no copy per row.
+    return rows.map((row) => Object.assign(row, { noticeKinds: [...(noticeKinds.get(row.id) ?? [])] }));
   }
 
   /** Reports whose ids were seen again, with the rows that repeated them (the first report is the one kept). */
