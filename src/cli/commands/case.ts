@@ -176,7 +176,12 @@ export function registerCase(program: Command): void {
       await withCase(options.case, async (store) => {
         const writer = createRecordWriter(format, exportColumns, options.output);
         try {
-          for await (const report of store.exportReports()) writer.write(caseView(report));
+          let written = 0;
+          for await (const report of store.exportReports()) {
+            writer.write(caseView(report));
+            // SQLite reads synchronously: without a pause for the output, a big case would wait in memory.
+            if (++written % 500 === 0) await writer.drained();
+          }
         } catch (error) {
           await writer.abort();
           throw error;

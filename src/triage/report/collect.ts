@@ -1,6 +1,6 @@
 import type { CaseStore } from '../store/case-store.js';
-import type { CaseReport, GroupCount } from '../store/records.js';
-import type { RangeOptions } from '../store/queries.js';
+import type { GroupCount } from '../store/records.js';
+import type { OutcomeFacts, RangeOptions } from '../store/queries.js';
 import type { CountRow, ReportFigures } from './figures.js';
 
 /** What a report's figures are counted from, and what they say about themselves. */
@@ -61,6 +61,7 @@ export interface ReportOutcomeRow {
   domain: string;
   tld: string;
   hostingCountry: string;
+  /** The host's provider as the figures count it: the network holder, else the AS organisation. */
   hostingProvider: string;
   status: string;
   /** `illegal`, `not-illegal`, or empty when not decided. */
@@ -75,26 +76,22 @@ export interface ReportOutcomeRow {
   removedAt: string;
 }
 
-/** The outcome row of one exported report (the same rules as the grouped counts: the analyst's decision first). */
-export function outcomeRow(report: CaseReport): ReportOutcomeRow {
-  const { decision, qualification } = report;
-  const auto = qualification?.status === 'auto-qualified';
-  const category = decision?.category ?? (auto ? qualification?.category : undefined);
-  const address = report.hosting?.info.addresses[0];
+/** The outcome row of one exported report, from the store's facts (the same rules as the grouped counts). */
+export function outcomeRow(facts: OutcomeFacts): ReportOutcomeRow {
   return {
-    id: report.report.id,
-    reportedAt: report.report.reportedAt,
-    source: report.report.source,
-    url: report.url?.url ?? report.report.url,
-    domain: report.url?.domain ?? '',
-    tld: report.url?.tld ?? '',
-    hostingCountry: address?.country ?? '',
-    hostingProvider: address?.network?.name ?? '',
-    status: report.report.status,
-    verdict: decision?.verdict ?? (auto ? 'illegal' : ''),
-    category: category ? `${category.scheme}:${category.value}` : '',
-    decidedBy: decision?.verdict || decision?.category ? 'analyst' : auto ? 'automatic' : '',
-    notices: [...new Set(report.notices.map((notice) => notice.kind))].join(';'),
-    removedAt: report.url?.removedAt ?? '',
+    id: facts.id,
+    reportedAt: facts.reportedAt,
+    source: facts.source,
+    url: facts.url ?? facts.urlInput,
+    domain: facts.domain ?? '',
+    tld: facts.tld ?? '',
+    hostingCountry: facts.country ?? '',
+    hostingProvider: facts.provider ?? '',
+    status: facts.status,
+    verdict: facts.verdict ?? '',
+    category: facts.category ?? '',
+    decidedBy: facts.decidedBy ?? '',
+    notices: facts.noticeKinds.join(';'),
+    removedAt: facts.removedAt ?? '',
   };
 }

@@ -7,7 +7,7 @@ import type { OpenOptions } from './backend.js';
 import type { CaseStore } from './case-store.js';
 
 export type { CaseStore } from './case-store.js';
-export type { CaseQueries, CaseTotals, ListOptions, RangeOptions } from './queries.js';
+export type { CaseQueries, CaseTotals, ListOptions, OutcomeFacts, RangeOptions } from './queries.js';
 export type { Dialect, OpenOptions } from './backend.js';
 export * from './records.js';
 

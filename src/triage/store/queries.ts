@@ -53,6 +53,34 @@ export function urlKey(url: string): string {
   return createHash('sha256').update(url).digest('hex');
 }
 
+/** One report's outcome as the store knows it (`outcomeFacts`); null where the case has no such fact. */
+export interface OutcomeFacts {
+  id: string;
+  /** When the hotline received the report (UTC). */
+  reportedAt: string;
+  source: string;
+  /** The URL as given. */
+  urlInput: string;
+  /** The cleaned URL, once triage recorded it. */
+  url: string | null;
+  domain: string | null;
+  tld: string | null;
+  /** When a re-check first found the URL removed (UTC). */
+  removedAt: string | null;
+  /** The host's country and provider, as the grouped counts take them. */
+  country: string | null;
+  provider: string | null;
+  status: string;
+  /** `illegal`, `not-illegal`, or null when not decided (the analyst's verdict, else auto-qualification). */
+  verdict: string | null;
+  /** The category in force, `scheme:value`. */
+  category: string | null;
+  /** `analyst` or `automatic`, null when nothing decided. */
+  decidedBy: string | null;
+  /** Kinds of the notices drafted or sent for the report, in order of creation, each once. */
+  noticeKinds: string[];
+}
+
 function parse<T>(text: string | null): T | undefined {
   return text === null ? undefined : (JSON.parse(text) as T);
 }
@@ -155,6 +183,87 @@ export class CaseQueries {
     }
   }
 
+  /**
+   * Every report received in the range with its outcome, flat, in order of reception: what `vigie report -f csv|jsonl`
+   * exports. One joined query per page (keyset on reception time and insertion order, so each page starts where the
+   * last ended through the reception-time index) and one for the page's notice kinds: memory stays flat however many
+   * reports the case holds, and the verdict and category are the same SQL expressions the grouped counts use.
+   */
+  async *outcomeFacts(range: RangeOptions = {}, pageSize = 5000): AsyncGenerator<OutcomeFacts> {
+    let next = this.outcomePage(range, undefined, pageSize);
+    while (true) {
+      const rows = await next;
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1];
+      // The next page is read while the caller handles this one (on PostgreSQL, on another pooled connection). A
+      // caller that stops early leaves it unread: its failure then has nobody to tell.
+      next = this.outcomePage(range, { reportedAt: last.reportedAt, seq: last.seq }, pageSize);
+      next.catch(() => undefined);
+      yield* rows;
+    }
+  }
+
+  /** One page of `outcomeFacts`: the reports after `after` (reception time, then insertion order). */
+  private async outcomePage(
+    range: RangeOptions,
+    after: { reportedAt: string; seq: number } | undefined,
+    pageSize: number,
+  ): Promise<(OutcomeFacts & { seq: number })[]> {
+    let query = this.db
+      .selectFrom('reports as r')
+      .leftJoin('urls as u', 'u.id', 'r.urlId')
+      .leftJoin('hosts as h', 'h.name', 'u.host')
+      .leftJoin('qualifications as q', 'q.reportId', 'r.id')
+      .leftJoin('decisions as d', 'd.reportId', 'r.id')
+      .select([
+        'r.seq',
+        'r.id',
+        'r.reportedAt',
+        'r.source',
+        'r.urlInput',
+        'r.status',
+        'u.url',
+        'u.domain',
+        'u.tld',
+        'u.removedAt',
+        'h.country',
+        'h.provider',
+        keyExpression('verdict').as('verdict'),
+        keyExpression('category').as('category'),
+        sql<string | null>`case
+          when d.verdict is not null or d."categoryValue" is not null then 'analyst'
+          when q.status = 'auto-qualified' then 'automatic'
+          end`.as('decidedBy'),
+      ]);
+    if (range.from) query = query.where('r.reportedAt', '>=', range.from);
+    if (range.to) query = query.where('r.reportedAt', '<', range.to);
+    if (after) {
+      // The first condition alone is what the index serves; the second skips the rows of the same instant already given.
+      query = query
+        .where('r.reportedAt', '>=', after.reportedAt)
+        .where((eb) => eb.or([eb('r.reportedAt', '>', after.reportedAt), eb('r.seq', '>', after.seq)]));
+    }
+    const rows = await this.guard(() => query.orderBy('r.reportedAt').orderBy('r.seq').limit(pageSize).execute());
+    if (rows.length === 0) return [];
+    const kinds = await this.guard(() =>
+      this.db
+        .selectFrom('noticeReports as nr')
+        .innerJoin('notices as n', 'n.id', 'nr.noticeId')
+        .select(['nr.reportId', 'n.kind'])
+        .where('nr.reportId', 'in', rows.map((row) => row.id))
+        .orderBy('n.createdAt')
+        .orderBy('n.id')
+        .execute(),
+    );
+    const noticeKinds = new Map<string, Set<string>>();
+    for (const { reportId, kind } of kinds) {
+      const set = noticeKinds.get(reportId) ?? new Set<string>();
+      noticeKinds.set(reportId, set.add(kind));
+    }
+    // The driver's rows themselves, completed (`seq` stays on them): no copy per row.
+    return rows.map((row) => Object.assign(row, { noticeKinds: [...(noticeKinds.get(row.id) ?? [])] }));
+  }
+
   /** Reports whose ids were seen again, with the rows that repeated them (the first report is the one kept). */
   async duplicates(): Promise<DuplicateReport[]> {
     const rows = await this.guard(() =>
@@ -183,12 +292,16 @@ export class CaseQueries {
       return this.grouped(query.groupBy('kind'));
     }
     const key = keyExpression(dimension);
+    // Only the tables the key and the filter read are joined: every join costs a lookup per report (SQLite does not
+    // drop an unused LEFT JOIN on a text key), and a count by source or month needs none.
+    const tables = new Set([...KEY_TABLES[dimension], ...(range.illegalOnly ? KEY_TABLES.verdict : [])]);
     let query = this.db
       .selectFrom('reports as r')
-      .leftJoin('urls as u', 'u.id', 'r.urlId')
-      .leftJoin('hosts as h', 'h.name', 'u.host')
-      .leftJoin('qualifications as q', 'q.reportId', 'r.id')
-      .leftJoin('decisions as d', 'd.reportId', 'r.id')
+      .$if(tables.has('u') || tables.has('h'), (qb) =>
+        qb.leftJoin('urls as u', 'u.id', 'r.urlId').$if(tables.has('h'), (qu) => qu.leftJoin('hosts as h', 'h.name', 'u.host')),
+      )
+      .$if(tables.has('q'), (qb) => qb.leftJoin('qualifications as q', 'q.reportId', 'r.id'))
+      .$if(tables.has('d'), (qb) => qb.leftJoin('decisions as d', 'd.reportId', 'r.id'))
       .select([key.as('key'), (eb) => eb.fn.countAll<number | string>().as('count')]);
     if (range.from) query = query.where('r.reportedAt', '>=', range.from);
     if (range.to) query = query.where('r.reportedAt', '<', range.to);
@@ -540,11 +653,25 @@ function decisionOf(row: Selectable<CaseDatabase['decisions']>): Decision {
   };
 }
 
+/** The tables (by alias) besides `reports r` that each dimension's key expression reads. */
+const KEY_TABLES: Record<Exclude<CountDimension, 'notice-kind'>, ('u' | 'h' | 'q' | 'd')[]> = {
+  status: [],
+  category: ['q', 'd'],
+  verdict: ['q', 'd'],
+  source: [],
+  month: [],
+  country: ['h'],
+  tld: ['u'],
+  provider: ['h'],
+};
+
 /** The SQL expression a dimension groups on (the same text for SQLite and PostgreSQL). */
 function keyExpression(dimension: Exclude<CountDimension, 'notice-kind'>): RawBuilder<string | null> {
   const expressions: Record<typeof dimension, RawBuilder<string | null>> = {
     status: sql`r.status`,
+    // An analyst's "not illegal" leaves no category in force (setDecision drops it), whatever a list said.
     category: sql`case
+      when d.verdict = 'not-illegal' then null
       when d."categoryValue" is not null then d."categoryScheme" || ':' || d."categoryValue"
       when q.status = 'auto-qualified' and q."categoryValue" is not null then q."categoryScheme" || ':' || q."categoryValue"
       end`,
