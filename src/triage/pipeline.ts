@@ -317,10 +317,14 @@ class Run {
     const { store, options } = this;
     if (!state) return store.completeReport(id, options.worker);
     const pending: Write[] = [];
+    /** Steps done since the last commit: their checkpoints are one multi-row statement in it. */
+    const finished: Step[] = [];
     const commit = async () => {
       const writes = pending.splice(0);
-      if (writes.length > 0) await store.transaction(async (tx) => {
+      const steps = finished.splice(0);
+      if (writes.length > 0 || steps.length > 0) await store.transaction(async (tx) => {
         for (const write of writes) await write(tx);
+        await tx.markStepsDone(id, steps, options.producer);
       });
     };
     const complete = async () => {
@@ -344,10 +348,8 @@ class Run {
       }
       try {
         const write = await body();
-        pending.push(async (tx) => {
-          await write?.(tx);
-          await tx.markStepDone(id, name, options.producer);
-        });
+        if (write) pending.push(write);
+        finished.push(name);
         if (outside && write) await commit();
       } catch (error) {
         if (options.signal?.aborted) {

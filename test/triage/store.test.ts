@@ -193,6 +193,10 @@ describe.each(backends)('case store on $name', (backend) => {
       expect([...done.get('r1')!]).toEqual(['resolve']);
       expect(done.get('r2')!.size).toBe(0);
       expect((await store.showReport('r1'))?.steps).toEqual([{ step: 'resolve', doneAt: expect.any(String), producer: PRODUCER }]);
+      // Several steps in one statement, one of them already done: the earlier checkpoint stands.
+      await store.transaction((tx) => tx.markStepsDone('r1', ['resolve', 'hosting', 'media'], 'later'));
+      const steps = (await store.showReport('r1'))?.steps.map(({ step, producer }) => `${step} ${producer}`).sort();
+      expect(steps).toEqual(['hosting later', 'media later', `resolve ${PRODUCER}`]);
     });
 
     it('never lets an automatic step overwrite an analyst decision, and audits every change', async () => {
