@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, type Option } from 'commander';
 import { ExitCode, VigieError } from '../core/errors.js';
-import { layOutHelpTexts } from './help-layout.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -109,6 +108,19 @@ function invokedCommand(args: string[]): string | undefined {
   return args.find((arg) => COMMANDS.some((command) => command.name === arg));
 }
 
+/**
+ * Whether commander may print help for these arguments: asked for (`-h`, `--help`, `help`), or a command group reached
+ * without its subcommand (`vigie`, `vigie hashset`), unless the run only prints the version. A command that runs never
+ * prints help, so it does not load the help layout.
+ */
+function helpMayShow(program: Command, args: string[]): boolean {
+  if (args.some((arg) => arg === '-h' || arg === '--help' || arg === 'help')) return true;
+  if (args.some((arg) => arg === '-V' || arg === '--version')) return false;
+  let reached = program;
+  for (const arg of args) reached = reached.commands.find((command) => command.name() === arg) ?? reached;
+  return reached.commands.length > 0;
+}
+
 /** The program with the command that `argv` runs fully defined, and every other one listed by its summary. */
 export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command('vigie')
@@ -135,7 +147,7 @@ Docs: README.md. Run "vigie <command> --help" for a command's options and exampl
     program.commands[program.commands.length - 1].summary(summary);
   }
   for (const command of program.commands) command.exitOverride();
-  layOutHelpTexts(program);
+  if (helpMayShow(program, argv.slice(2))) (await import('./help-layout.js')).layOutHelpTexts(program);
   return program;
 }
 

@@ -8,9 +8,12 @@ import { buildProgram } from '../../src/cli/program.js';
 import { runVigie } from '../helpers/cli.js';
 import { runInTerminal } from './terminal.js';
 
-/** Every command and subcommand, each fully defined (a command's module is loaded only when it is invoked). */
+/**
+ * Every command and subcommand, each fully defined (a command's module is loaded only when it is invoked) as for
+ * `--help` (the help layout is loaded only when help may be printed).
+ */
 async function allCommands(): Promise<Command[]> {
-  const root = await buildProgram(['node', 'vigie']);
+  const root = await buildProgram(['node', 'vigie', '--help']);
   const names = root.commands.map((command) => command.name());
   const found: Command[] = [root];
   const walk = (command: Command) => {
@@ -18,7 +21,7 @@ async function allCommands(): Promise<Command[]> {
     command.commands.forEach(walk);
   };
   for (const name of names) {
-    const program = await buildProgram(['node', 'vigie', name]);
+    const program = await buildProgram(['node', 'vigie', name, '--help']);
     walk(program.commands.find((command) => command.name() === name)!);
   }
   return found;
