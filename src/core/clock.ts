@@ -14,6 +14,11 @@ export function isoNow(clock: Clock = systemClock): string {
   return new Date(clock.now()).toISOString();
 }
 
+/** An ISO-8601 time to the second (`2026-12-01T20:15:00Z`), the form notices carry; other text is returned as it is. */
+export function toSeconds(iso: string): string {
+  return iso.replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** A clock that stands still at `start` (a Date, ISO string or epoch ms) until advanced: for tests. */
 export function manualClock(start: Date | string | number): Clock & { advance(ms: number): void; set(time: Date | string | number): void } {
   let time = new Date(start).getTime();

@@ -3,6 +3,7 @@
  * recipient go in it), in the order the decisions came. Ids and references depend only on the input, so the same case
  * gives the same notices; `now` fixes the creation time.
  */
+import { toSeconds } from '../core/clock.js';
 import { ExitCode, VigieError } from '../core/errors.js';
 import {
   deriveNoticeId,
@@ -51,12 +52,12 @@ interface Group {
 
 /** Parses `--now`; any other form is an input error. */
 export function parseNow(text: string | undefined): string {
-  if (text === undefined) return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (text === undefined) return toSeconds(new Date().toISOString());
   const time = Date.parse(text);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(time)) {
     throw new VigieError('bad-now', `--now "${text.slice(0, 60)}" is not an ISO 8601 time with a zone (e.g. 2026-12-01T09:00:00Z)`, ExitCode.usage);
   }
-  return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toSeconds(new Date(time).toISOString());
 }
 
 export function assembleNotices(
@@ -154,7 +155,7 @@ function buildNotice(
       rule: first.decision.rule,
       order: Math.min(...group.entries.map((e) => e.decision.order)),
       delayDays,
-      dueAt: new Date(earliest + delayDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      dueAt: toSeconds(new Date(earliest + delayDays * 86_400_000).toISOString()),
       condition: group.entries.some((e) => e.decision.condition === 'still-online') ? 'still-online' : 'always',
       flags,
       rulesSource: context.rules.source,
@@ -169,7 +170,7 @@ function buildNotice(
 function noticeTarget(target: CaseTarget): NoticeTarget {
   const result: NoticeTarget = {
     url: target.url,
-    observedAt: (target.observedAt ?? '').replace(/\.\d{3}Z$/, 'Z'),
+    observedAt: toSeconds(target.observedAt ?? ''),
     observedTimeZone: target.observedTimeZone,
     provenance: [...target.provenance],
   };

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { toSeconds } from '../core/clock.js';
 import { createAtomicDirectory, createAtomicWriteStream, type AtomicDirectory } from '../core/atomic.js';
 import { ExitCode, VigieError } from '../core/errors.js';
 import { recipientKey, type Notice } from '../core/notice.js';
@@ -68,7 +69,7 @@ const isZipPath = (path: string) => /\.zip$/i.test(path);
 
 export async function writeBundle(notices: Iterable<Notice> | AsyncIterable<Notice>, options: BundleOptions): Promise<BundleSummary> {
   const formats = checkFormats(options.formats ?? NOTICE_FORMATS);
-  const createdAt = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const createdAt = toSeconds((options.now ?? new Date()).toISOString());
   // Read the key first: a bad key fails before any work.
   const key = options.signingKey === undefined ? undefined : await readKey(options.signingKey, 'private');
   const render: RenderNotice =

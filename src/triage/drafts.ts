@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { toSeconds } from '../core/clock.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import type { Category } from '../core/categories.js';
 import { ExitCode, VigieError } from '../core/errors.js';
@@ -127,7 +128,7 @@ export async function createDrafter(options: DraftOptions): Promise<DraftNotices
     if (!category) return [];
     const input = reportCase(report, options.notifier, category);
     // The report's own time makes the drafts the same on every run (ids and files).
-    const now = report.qualification?.provenance.observedAt.replace(/\.\d{3}Z$/, 'Z');
+    const now = report.qualification && toSeconds(report.qualification.provenance.observedAt);
     const { notices } = assembleNotices(input, routeCase(input, context), context, { now });
     const entries: NoticeEntry[] = [];
     for (const notice of notices) entries.push(await writeDraft(notice, report.report.id, options));

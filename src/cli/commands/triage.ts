@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TOOL } from '../../core/producer.js';
-import { interruptedRunExitCode } from '../interrupt.js';
+import { interruptedRunExitCode, runSignal } from '../interrupt.js';
 import { isQuiet, resolveFormat } from '../output.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import type { HashRecord } from '../../core/records.js';
@@ -96,10 +96,6 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
       // On PostgreSQL, a connection for each report in flight and one for the claims and leases: a report never
       // waits for another's connection.
       const store = await openCaseStore(options.case, { producer: TOOL, poolSize: options.jobs + 1 });
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
       const closers: (() => Promise<void>)[] = [() => store.close()];
       try {
         const sets = await Promise.all(((options.against as string[] | undefined) ?? []).map((path) => loadHashSet(path)));
@@ -153,7 +149,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
           jobs: options.jobs,
           leaseMs: options.lease,
           producer: TOOL,
-          signal: controller.signal,
+          signal: runSignal,
           onProblem: (problem) =>
             process.stderr.write(`vigie: ${problem.file} line ${problem.line}${problem.id ? ` (${problem.id})` : ''}: ${problem.error.message}\n`),
           onProgress: (event) => {
@@ -174,8 +170,6 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         else process.stdout.write(formatSummary(summary, options.case, draftsDir) + (options.timings ? formatTimings(summary, resources) : ''));
         if (summary.interrupted) process.exitCode = interruptedRunExitCode() ?? ExitCode.interruptedInt;
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
         for (const close of closers.reverse()) await close().catch(() => undefined);
       }
     });

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { toSeconds } from '../../core/clock.js';
 import { writeFileAtomic } from '../../core/atomic.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { deriveNoticeId, recipientKey, type Notice } from '../../core/notice.js';
@@ -55,11 +56,11 @@ function noticeOf(entry: UrlNotice): Notice | undefined {
 
 /** The notice drafted at `now` with the URL's observation brought to this check: still online then, that status. */
 function refreshed(notice: Notice, check: CheckEntry, now: string): Notice {
-  const observedAt = check.checkedAt.replace(/\.\d{3}Z$/, 'Z');
+  const observedAt = toSeconds(check.checkedAt);
   return {
     ...notice,
     status: 'draft',
-    createdAt: now.replace(/\.\d{3}Z$/, 'Z'),
+    createdAt: toSeconds(now),
     targets: notice.targets.map((target) =>
       target.url === check.url ? { ...target, observedAt, ...(check.status !== undefined && { httpStatus: check.status }) } : target,
     ),
