@@ -4,12 +4,11 @@ import { TOOL } from '../../core/producer.js';
 import { ExitCode, VigieError } from '../../core/errors.js';
 import { Resolver } from '../../net/index.js';
 import { parseNow } from '../../notices/index.js';
-import { createFollowUps, openCaseStore, runRecheck, type RecheckRecord, type RecheckSummary } from '../../triage/index.js';
+import { createFollowUps, defaultDraftsDir, openCaseStore, runRecheck, type RecheckRecord, type RecheckSummary } from '../../triage/index.js';
 import { parsePositiveInteger } from '../inputs.js';
 import { interruptedRunExitCode, runSignal } from '../interrupt.js';
 import { createRecordWriter, isQuiet, resolveFormat, summary as summaryLine, type Column } from '../output.js';
 
-const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 const COLUMNS: (keyof RecheckRecord)[] = [
   'url', 'verdict', 'evidence', 'status', 'checkedAt', 'method', 'requests', 'reused', 'firstReportedAt', 'firstNoticeAt', 'removalSecondsFromReport',
@@ -85,7 +84,7 @@ Exit codes: 0 everything under notice is removed, 1 something is still online (o
         };
         const pages = new Resolver(resolveOptions);
         const media = new Resolver({ ...resolveOptions, head: true });
-        const draftsDir = options.drafts ?? (isPostgres(options.case) ? 'vigie-drafts' : `${options.case}.drafts`);
+        const draftsDir = options.drafts ?? defaultDraftsDir(options.case);
         const draft =
           options.drafts === false
             ? undefined

@@ -13,6 +13,8 @@ import { createHostingLookup, geoIpPathsFromEnvironment, Resolver } from '../../
 import {
   createDrafter,
   DEFAULT_LEASE_MS,
+  defaultDraftsDir,
+  isPostgresLocation,
   openCaseStore,
   readNotifier,
   parseColumnMapping,
@@ -38,7 +40,6 @@ function parseServerMap(entries: string[]): Record<string, string> {
   return map;
 }
 
-const isPostgres = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 /** The default case: a SQLite file in the working folder, never beside the reports (inputs are read-only). */
 export const DEFAULT_CASE = 'vigie-case.sqlite';
@@ -125,7 +126,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
         // One long-lived hasher for the batch: its worker threads start at the first media and serve every report.
         const hasher = matcher ? new Hasher() : undefined;
         if (hasher) closers.push(() => hasher.close());
-        const draftsDir = options.notifier ? (options.drafts ?? (isPostgres(options.case) ? 'vigie-drafts' : `${options.case}.drafts`)) : undefined;
+        const draftsDir = options.notifier ? (options.drafts ?? defaultDraftsDir(options.case)) : undefined;
         const draft = draftsDir
           ? await createDrafter({ notifier: readNotifier(options.notifier), dir: draftsDir, rulesPath: options.rules, producer: TOOL })
           : undefined;
@@ -177,7 +178,7 @@ PostgreSQL unreachable), 130/143 interrupted (rerun the same command to finish).
 
 /** Where the case is, for the summary: a SQLite file's full path, a PostgreSQL URL without its password. */
 function caseLocation(casePath: string): string {
-  return isPostgres(casePath) ? casePath.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : resolve(casePath);
+  return isPostgresLocation(casePath) ? casePath.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : resolve(casePath);
 }
 
 /** The end-of-batch summary, for people: what this run did and what the case now holds. */

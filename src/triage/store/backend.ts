@@ -10,6 +10,7 @@ import { ExitCode, VigieError } from '../../core/errors.js';
 import { CASE_FORMAT, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { CaseDatabase } from './schema.js';
 import { StatementCache } from './statements.js';
+import { isPostgresLocation } from './location.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -33,11 +34,6 @@ export interface Backend {
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
-
-/** `postgres://…` or `postgresql://…` is a server; anything else is a file path. */
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
 
 export async function openBackend(location: string, options: OpenOptions = {}): Promise<Backend> {
   const backend = isPostgresLocation(location)

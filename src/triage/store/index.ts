@@ -10,6 +10,7 @@ export type { CaseStore } from './case-store.js';
 export type { CaseQueries, CaseTotals, ListOptions, OutcomeFacts, RangeOptions } from './queries.js';
 export type { Dialect, OpenOptions } from './backend.js';
 export * from './records.js';
+export { defaultDraftsDir, isPostgresLocation } from './location.js';
 
 /**
  * Opens (creating it if needed) the case at `location`: a file path for SQLite, `postgres://…` for PostgreSQL. A file
